@@ -1,0 +1,12 @@
+//! Pure grammars for the header fields spam filters and mail servers write.
+//!
+//! Every parser here is a function from header text to a typed value or a local
+//! [`ParseError`]; none does I/O, none judges what the value means, none panics. The crate
+//! depends on nom alone so fuzz targets and other tools can use it by itself.
+
+pub mod block;
+pub mod error;
+pub mod lex;
+
+pub use block::{HeaderBlock, HeaderField, split_header_block, unfold};
+pub use error::ParseError;
