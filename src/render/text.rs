@@ -1,0 +1,338 @@
+//! Text for people: a verdict line per filter first, then tables of rules, authentication
+//! results and the path the message took. Colour only when asked for (the binary decides
+//! from the terminal and `NO_COLOR`); every message value goes through
+//! [`terminal_safe`](super::escape::terminal_safe).
+
+use std::fmt::Write;
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::escape::terminal_safe;
+use crate::report::{AuthenticationEntry, Hop, Report, Verdict};
+
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    pub color: bool,
+    /// Table width in columns.
+    pub width: u16,
+}
+
+/// Display names of the filter ids.
+const FILTER_NAMES: &[(&str, &str)] = &[
+    ("spamassassin", "SpamAssassin"),
+    ("rspamd", "Rspamd"),
+    ("stalwart", "Stalwart"),
+];
+
+fn filter_name(id: &str) -> &str {
+    FILTER_NAMES
+        .iter()
+        .find(|(key, _)| *key == id)
+        .map_or(id, |(_, name)| name)
+}
+
+fn safe(value: &str) -> String {
+    terminal_safe(value).into_owned()
+}
+
+fn opt(value: Option<&str>) -> String {
+    value.map_or_else(|| "-".to_owned(), safe)
+}
+
+fn points(value: Option<f64>) -> String {
+    value.map_or_else(
+        || "?".to_owned(),
+        |p| {
+            format!("{p:.3}")
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_owned()
+        },
+    )
+}
+
+fn paint(text: String, color: Color, options: TextOptions) -> Cell {
+    let cell = Cell::new(text);
+    if options.color { cell.fg(color) } else { cell }
+}
+
+fn bold(text: &str, options: TextOptions) -> String {
+    if options.color {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn table(options: TextOptions, header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(options.width)
+        .set_header(header.iter().map(Cell::new));
+    if options.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+pub fn render(report: &Report, options: TextOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", bold(&safe(&report.source), options));
+    summary(&mut out, report);
+    if report.verdicts.is_empty() {
+        let _ = writeln!(out, "  No spam-filter verdict headers in this message.");
+    }
+    for verdict in &report.verdicts {
+        let _ = writeln!(out, "  {}", verdict_line(verdict, options));
+    }
+    for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
+        let _ = writeln!(out, "\n{} rules", filter_name(&verdict.filter));
+        let _ = writeln!(out, "{}", rules_table(verdict, options));
+    }
+    if !report.authentication.is_empty() {
+        let _ = writeln!(out, "\nAuthentication");
+        let _ = writeln!(out, "{}", auth_table(&report.authentication, options));
+    }
+    if !report.hops.is_empty() {
+        let _ = writeln!(out, "\nPath (newest hop first)");
+        let _ = writeln!(out, "{}", hops_table(&report.hops, options));
+    }
+    if !report.unrecognised_headers.is_empty() {
+        let _ = writeln!(out, "\nSpam-related headers not interpreted");
+        for header in &report.unrecognised_headers {
+            let _ = writeln!(out, "  {}: {}", safe(&header.name), safe(&header.value));
+        }
+    }
+    let errors: Vec<_> = report
+        .errors
+        .iter()
+        .chain(report.verdicts.iter().flat_map(|v| &v.errors))
+        .collect();
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\nHeaders that could not be read");
+        for error in errors {
+            let _ = writeln!(
+                out,
+                "  line {}: {}: {}",
+                error.line,
+                safe(&error.header),
+                safe(&error.problem)
+            );
+        }
+    }
+    out
+}
+
+fn summary(out: &mut String, report: &Report) {
+    let message = &report.message;
+    let _ = writeln!(out, "  Subject: {}", opt(message.subject.as_deref()));
+    let _ = writeln!(
+        out,
+        "  From:    {}   To: {}",
+        opt(message.from.as_deref()),
+        opt(message.to.as_deref())
+    );
+    if let Some(date) = &message.date {
+        let _ = writeln!(out, "  Date:    {}", safe(date));
+    }
+    match &report.sender {
+        Some(sender) => {
+            let _ = writeln!(
+                out,
+                "  Sent by: {} (reverse DNS {}, HELO {}), received at hop {}",
+                opt(sender.ip.as_deref()),
+                opt(sender.rdns.as_deref()),
+                opt(sender.helo.as_deref()),
+                sender.hop_index
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  Sent by: unknown (no Received hop shows where it entered)"
+            );
+        }
+    }
+}
+
+fn verdict_line(verdict: &Verdict, options: TextOptions) -> String {
+    let mut line = filter_name(&verdict.filter).to_owned();
+    if let Some(via) = &verdict.via {
+        let _ = write!(line, " (via {})", safe(via));
+    }
+    line.push_str(": ");
+    let word = match verdict.spam {
+        Some(true) => "SPAM",
+        Some(false) => "not spam",
+        None => "no decision shown",
+    };
+    line.push_str(&bold(word, options));
+    match (verdict.score, verdict.threshold) {
+        (Some(score), Some(threshold)) => {
+            let _ = write!(
+                line,
+                ", score {} of {} needed",
+                points(Some(score)),
+                points(Some(threshold))
+            );
+        }
+        (Some(score), None) => {
+            let _ = write!(line, ", score {}", points(Some(score)));
+        }
+        _ => {}
+    }
+    if let Some(action) = &verdict.action {
+        let _ = write!(line, ", action \"{}\"", safe(action));
+    }
+    let _ = write!(
+        line,
+        ", {} rule{}",
+        verdict.rules.len(),
+        if verdict.rules.len() == 1 { "" } else { "s" }
+    );
+    if !verdict.errors.is_empty() {
+        let _ = write!(line, ", {} unreadable header(s)", verdict.errors.len());
+    }
+    line
+}
+
+fn rules_table(verdict: &Verdict, options: TextOptions) -> Table {
+    let mut table = table(options, &["Points", "Rule", "Description / options"]);
+    let mut rules: Vec<_> = verdict.rules.iter().collect();
+    rules.sort_by(|a, b| {
+        b.points
+            .unwrap_or(0.0)
+            .abs()
+            .total_cmp(&a.points.unwrap_or(0.0).abs())
+    });
+    for rule in rules {
+        let color = match rule.points {
+            Some(p) if p > 0.0 => Color::Red,
+            Some(p) if p < 0.0 => Color::Green,
+            _ => Color::Reset,
+        };
+        let mut detail = rule.description.clone().unwrap_or_default();
+        if !rule.options.is_empty() {
+            if !detail.is_empty() {
+                detail.push(' ');
+            }
+            let _ = write!(detail, "[{}]", rule.options.join(", "));
+        }
+        table.add_row(vec![
+            paint(points(rule.points), color, options),
+            Cell::new(safe(&rule.name)),
+            Cell::new(safe(&detail)),
+        ]);
+    }
+    table
+}
+
+fn result_color(result: &str) -> Color {
+    match result {
+        "pass" | "bestguesspass" => Color::Green,
+        "fail" | "permerror" | "softfail" => Color::Red,
+        "temperror" | "neutral" | "policy" => Color::Yellow,
+        _ => Color::Reset,
+    }
+}
+
+fn auth_table(entries: &[AuthenticationEntry], options: TextOptions) -> Table {
+    let mut table = table(options, &["Method", "Result", "Written by", "Details"]);
+    for entry in entries {
+        let mut by = entry
+            .authserv_id
+            .as_deref()
+            .map_or_else(|| entry.header.clone(), safe);
+        if let Some(i) = entry.instance {
+            let _ = write!(by, " (ARC i={i})");
+        }
+        if !entry.trusted {
+            by.push_str(" [untrusted]");
+        }
+        let mut details: Vec<String> = entry
+            .properties
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                )
+            })
+            .collect();
+        if let Some(reason) = &entry.reason {
+            details.push(format!("reason={reason}"));
+        }
+        if let Some(comment) = &entry.comment {
+            details.push(format!("({comment})"));
+        }
+        table.add_row(vec![
+            Cell::new(safe(&entry.method)),
+            paint(safe(&entry.result), result_color(&entry.result), options),
+            Cell::new(by),
+            Cell::new(safe(&details.join(" "))),
+        ]);
+    }
+    table
+}
+
+fn hops_table(hops: &[Hop], options: TextOptions) -> Table {
+    let mut table = table(
+        options,
+        &[
+            "#",
+            "From (HELO / reverse DNS / IP)",
+            "By",
+            "TLS",
+            "Delay",
+            "Side",
+        ],
+    );
+    for hop in hops {
+        let from = hop.from.as_ref().map_or_else(
+            || "-".to_owned(),
+            |f| {
+                format!(
+                    "{} / {} / {}",
+                    opt(f.helo.as_deref()),
+                    opt(f.rdns.as_deref()),
+                    opt(f.ip.as_deref())
+                )
+            },
+        );
+        let tls = hop.tls.as_ref().map_or_else(
+            || "none seen".to_owned(),
+            |t| t.version.as_deref().map_or_else(|| safe(&t.evidence), safe),
+        );
+        let delay = hop
+            .delay_seconds
+            .map_or_else(|| "-".to_owned(), format_delay);
+        let side = if hop.recipient_side {
+            "recipient"
+        } else {
+            "before recipient"
+        };
+        table.add_row(vec![
+            Cell::new(hop.index),
+            Cell::new(from),
+            Cell::new(opt(hop.by.as_deref())),
+            Cell::new(tls),
+            Cell::new(delay),
+            Cell::new(side),
+        ]);
+    }
+    table
+}
+
+fn format_delay(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    match s {
+        0..60 => format!("{sign}{s}s"),
+        60..3600 => format!("{sign}{}m{:02}s", s / 60, s % 60),
+        _ => format!("{sign}{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}

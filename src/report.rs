@@ -1,0 +1,187 @@
+//! The report: one serde type tree that is the JSON schema (`schema_version` 1).
+//!
+//! Field names here are a contract with later work and outside users: add fields freely,
+//! never rename or remove one without raising [`SCHEMA_VERSION`]. Everything is plain data
+//! so the renderers never need to look back at the message.
+
+use serde::Serialize;
+
+/// Raised whenever a field is renamed or removed.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    /// The path as given, or `-` for standard input.
+    pub source: String,
+    /// `message` (headers and a body) or `headers` (a header section only).
+    pub input_kind: InputKind,
+    pub message: MessageSummary,
+    /// The server that handed the message to the recipient's side, as the recipient saw it.
+    pub sender: Option<Sender>,
+    pub hops: Vec<Hop>,
+    pub verdicts: Vec<Verdict>,
+    pub authentication: Vec<AuthenticationEntry>,
+    pub dkim_signatures: Vec<DkimSignature>,
+    pub arc_sets: Vec<ArcSet>,
+    /// Spam-related headers that no parser here reads: listed, never dropped.
+    pub unrecognised_headers: Vec<HeaderValue>,
+    /// Recognised headers that could not be parsed, outside any verdict.
+    pub errors: Vec<HeaderError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputKind {
+    Message,
+    Headers,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MessageSummary {
+    pub message_id: Option<String>,
+    /// RFC 2047 encoded words decoded.
+    pub subject: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// RFC 3339, in the offset the header gave.
+    pub date: Option<String>,
+    pub return_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sender {
+    pub ip: Option<String>,
+    pub helo: Option<String>,
+    pub rdns: Option<String>,
+    /// Index into `hops` of the hop where the recipient's side received the message.
+    pub hop_index: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hop {
+    /// 0 is the topmost Received header (the newest hop).
+    pub index: usize,
+    pub from: Option<HopFrom>,
+    pub by: Option<String>,
+    pub with: Option<String>,
+    pub id: Option<String>,
+    #[serde(rename = "for")]
+    pub for_recipient: Option<String>,
+    pub date: Option<String>,
+    pub tls: Option<Tls>,
+    /// Seconds between the hop below (older) and this one; negative when the clocks or the
+    /// header order disagree.
+    pub delay_seconds: Option<i64>,
+    /// Added by the recipient's own systems (trusted).
+    pub recipient_side: bool,
+    pub line: usize,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HopFrom {
+    pub helo: Option<String>,
+    pub rdns: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tls {
+    pub version: Option<String>,
+    pub cipher: Option<String>,
+    /// The words in the header that show it.
+    pub evidence: String,
+}
+
+/// What one spam filter said about the message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// `spamassassin`, `rspamd`, `stalwart`, ...
+    pub filter: String,
+    /// How the filter was run when the headers show it: `amavis`, `exim`, `fastmail`,
+    /// `mailscanner`, `milter`...
+    pub via: Option<String>,
+    /// The header names this verdict was read from, in document order.
+    pub headers: Vec<String>,
+    /// Whether the filter treated the message as spam; null when its headers do not say.
+    pub spam: Option<bool>,
+    pub score: Option<f64>,
+    pub threshold: Option<f64>,
+    pub action: Option<String>,
+    pub rules: Vec<Rule>,
+    /// Other facts the headers state (autolearn, version, host, queue id...).
+    pub details: Vec<Detail>,
+    pub errors: Vec<HeaderError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub name: String,
+    pub points: Option<f64>,
+    /// The description carried in the message itself (X-Spam-Report), verbatim.
+    pub description: Option<String>,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Detail {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthenticationEntry {
+    /// `Authentication-Results`, `ARC-Authentication-Results` or `Received-SPF`.
+    pub header: String,
+    pub authserv_id: Option<String>,
+    /// ARC instance (`i=`) for ARC-Authentication-Results.
+    pub instance: Option<u32>,
+    /// Written by the recipient's side (see the trust boundary in ARCHITECTURE.md).
+    pub trusted: bool,
+    pub method: String,
+    pub result: String,
+    pub reason: Option<String>,
+    pub comment: Option<String>,
+    pub properties: serde_json::Map<String, serde_json::Value>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DkimSignature {
+    pub d: Option<String>,
+    pub s: Option<String>,
+    pub a: Option<String>,
+    pub c: Option<String>,
+    pub h: Vec<String>,
+    pub t: Option<u64>,
+    pub x: Option<u64>,
+    pub i: Option<String>,
+    pub l: Option<u64>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArcSet {
+    pub instance: u32,
+    /// The seal's `cv=` (none, pass, fail).
+    pub chain_validation: Option<String>,
+    pub seal_domain: Option<String>,
+    pub seal_selector: Option<String>,
+    pub signature_domain: Option<String>,
+    pub authserv_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderValue {
+    pub name: String,
+    pub value: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderError {
+    pub header: String,
+    pub line: usize,
+    pub problem: String,
+}

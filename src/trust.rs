@@ -1,0 +1,156 @@
+//! The trust boundary: which Received hops and which authentication headers the recipient's
+//! own systems wrote.
+//!
+//! Everything a message carries from before it reached the recipient's MX can be forged by
+//! the sender, so only what the recipient's side added counts as evidence of its verdict.
+//! Walking the Received chain from the top (newest), each hop's `by` host belongs to the
+//! recipient; hops whose `from` is also the recipient's (same organisation, internal
+//! address, or no `from` at all) are internal relays; the first hop whose `from` is
+//! outside is where the recipient's MX accepted the message: its `from` names the sending
+//! server, and every header below it is untrusted.
+
+use spamwhy_headers::received::Received;
+
+use crate::domain::{is_internal_ip, org_domain, parse_ip};
+
+/// Host name suffixes of big providers' outbound servers: a hop from one of them into the
+/// same provider's inbound servers is still the entry from outside (Gmail to Gmail,
+/// Microsoft 365 tenant to tenant).
+const PROVIDER_EGRESS_SUFFIXES: &[&str] = &[".outbound.protection.outlook.com", ".google.com"];
+
+/// Host name suffixes of those providers' inbound servers (the other side of the pair above).
+const PROVIDER_INGRESS_SUFFIXES: &[&str] = &[".mail.protection.outlook.com", "mx.google.com"];
+
+/// Domains that all belong to Microsoft's mail service.
+const MICROSOFT_DOMAINS: &[&str] = &[
+    "outlook.com",
+    "office365.com",
+    "exchangelabs.com",
+    "microsoft.com",
+    "hotmail.com",
+];
+
+/// One Received field as trust needs it: where it is, and what it says if it parsed.
+pub struct HopView<'a> {
+    pub offset: usize,
+    pub received: Option<&'a Received>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TrustBoundary {
+    /// Index of the hop where the recipient's side accepted the message.
+    pub entry_hop: Option<usize>,
+    /// How many hops from the top the recipient's side added (all of them when no entry
+    /// hop was found).
+    pub recipient_hops: usize,
+    /// Offset of the first Received field the recipient did not write; headers at or below
+    /// it were written before the message arrived.
+    pub untrusted_from: Option<usize>,
+    /// Organisational domains of the recipient's mail hosts.
+    pub recipient_domains: Vec<String>,
+}
+
+impl TrustBoundary {
+    /// True when a header at this offset sits above the untrusted part of the message.
+    pub fn is_trusted_position(&self, offset: usize) -> bool {
+        self.untrusted_from.is_none_or(|limit| offset < limit)
+    }
+
+    pub fn is_recipient_host(&self, host: &str) -> bool {
+        let org = org_domain(host);
+        self.recipient_domains.contains(&org)
+    }
+
+    pub fn recipient_is_microsoft(&self) -> bool {
+        self.recipient_domains
+            .iter()
+            .any(|d| MICROSOFT_DOMAINS.contains(&d.as_str()))
+    }
+
+    /// Whether an Authentication-Results-style header was written by the recipient: its
+    /// authserv-id names a recipient host (or, for Microsoft's form without one, the
+    /// recipient is Microsoft), and it sits above the untrusted part.
+    pub fn trusts_authserv(&self, authserv_id: Option<&str>, offset: usize) -> bool {
+        if !self.is_trusted_position(offset) {
+            return false;
+        }
+        match authserv_id {
+            Some(id) => self.is_recipient_host(id),
+            None => self.recipient_is_microsoft(),
+        }
+    }
+}
+
+pub fn find(hops: &[HopView<'_>]) -> TrustBoundary {
+    let mut boundary = TrustBoundary::default();
+    for (index, hop) in hops.iter().enumerate() {
+        let Some(received) = hop.received else {
+            // An unreadable hop: stop trusting here rather than guess.
+            boundary.untrusted_from = Some(hop.offset);
+            break;
+        };
+        if let Some(by) = received.by.as_deref().filter(|by| parse_ip(by).is_none()) {
+            add_domain(&mut boundary.recipient_domains, by);
+        }
+        boundary.recipient_hops = index + 1;
+        if !is_internal_relay(received, &boundary.recipient_domains) {
+            boundary.entry_hop = Some(index);
+            boundary.untrusted_from = hops.get(index + 1).map(|next| next.offset);
+            break;
+        }
+    }
+    if boundary.entry_hop.is_none() && boundary.untrusted_from.is_none() {
+        boundary.recipient_hops = hops.len();
+    }
+    boundary
+}
+
+fn add_domain(domains: &mut Vec<String>, host: &str) {
+    let org = org_domain(host);
+    if MICROSOFT_DOMAINS.contains(&org.as_str()) {
+        for domain in MICROSOFT_DOMAINS {
+            if !domains.iter().any(|d| d == domain) {
+                domains.push((*domain).to_owned());
+            }
+        }
+    } else if !domains.contains(&org) {
+        domains.push(org);
+    }
+}
+
+/// A hop between two of the recipient's own machines.
+fn is_internal_relay(received: &Received, recipient_domains: &[String]) -> bool {
+    let Some(from) = &received.from else {
+        return true; // local submission or a provider's internal "by ... with SMTP id" line
+    };
+    // The reverse DNS name is the recipient's own lookup; the HELO is whatever the client
+    // claimed, so it only counts when there is no reverse name.
+    let names: Vec<&str> = from
+        .rdns
+        .as_deref()
+        .or(from.helo.as_deref())
+        .into_iter()
+        .collect();
+    let by = received.by.as_deref().unwrap_or("").to_ascii_lowercase();
+    let provider_entry = names.iter().any(|name| {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        PROVIDER_EGRESS_SUFFIXES.iter().any(|s| name.ends_with(s))
+    }) && PROVIDER_INGRESS_SUFFIXES.iter().any(|s| by.ends_with(s));
+    if provider_entry && from.ip.is_some_and(|ip| !is_internal_ip(ip)) {
+        return false;
+    }
+    if from.ip.is_some_and(is_internal_ip) {
+        return true;
+    }
+    if names.iter().any(|name| {
+        let name = name.trim_end_matches('.');
+        name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("unknown")
+    }) && from.ip.is_none()
+    {
+        return true;
+    }
+    names
+        .iter()
+        .filter(|name| parse_ip(name).is_none())
+        .any(|name| recipient_domains.contains(&org_domain(name)))
+}
