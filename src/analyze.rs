@@ -1,9 +1,10 @@
-//! The single-message pipeline: bytes → header block → evidence → report.
+//! The single-message pipeline: bytes → header block → evidence → audit → diagnosis →
+//! report.
 
 use crate::evidence::{self, Fields, authentication, hops, spam_headers};
 use crate::input::{InputError, classify};
 use crate::report::{HeaderValue, Report, SCHEMA_VERSION, Sender};
-use crate::{message, trust};
+use crate::{audit, diagnose, message, trust};
 
 /// Analyses one message. Fails only when the input is not a mail message at all; a
 /// malformed header becomes an error entry in the report instead.
@@ -29,6 +30,7 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     verdicts.extend(evidence::rspamd::read(&mut fields));
     verdicts.extend(evidence::stalwart::read(&mut fields));
     verdicts.extend(evidence::spamassassin::read(&mut fields));
+    verdicts.extend(evidence::greylist::read(&mut fields));
 
     let auth = authentication::read(&mut fields, &boundary);
     let mut errors = hops::errors(&parsed_hops);
@@ -44,7 +46,7 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
         })
         .collect();
 
-    Ok(Report {
+    let mut report = Report {
         schema_version: SCHEMA_VERSION,
         source: source.to_owned(),
         input_kind: classified.kind,
@@ -57,5 +59,10 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
         arc_sets: auth.arc_sets,
         unrecognised_headers,
         errors,
-    })
+        findings: Vec::new(),
+        passed: Vec::new(),
+    };
+    let observations = audit::run(&report, block, bytes);
+    diagnose::diagnose(&mut report, observations);
+    Ok(report)
 }

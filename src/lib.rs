@@ -7,9 +7,12 @@
 //! [`render`] turns a report into text for people.
 
 pub mod analyze;
+pub mod audit;
+pub mod diagnose;
 pub mod domain;
 pub mod evidence;
 pub mod input;
+pub mod knowledge;
 pub mod message;
 pub mod render;
 pub mod report;

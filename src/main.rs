@@ -44,10 +44,16 @@ struct Cli {
     #[arg(value_name = "MESSAGE", required = true)]
     inputs: Vec<String>,
 
-    /// Output format: `text` for people, `json` for programs (one object for one input,
-    /// an array for several).
+    /// Output format: `text` (the diagnosis, then tables with --detail), `explain` (plain
+    /// words for someone who has never heard of SPF), `markdown` (the same, to paste into a
+    /// ticket), `json` (for programs: one object for one input, an array for several).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+
+    /// With text output, also print every rule, the authentication results and the path the
+    /// message took.
+    #[arg(long)]
+    detail: bool,
 
     /// When to colour text output. `auto` colours only a terminal and honours NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -66,11 +72,20 @@ enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
+    /// Explain spam-filter rules: what each means, its cause on the checklist, its default
+    /// score, whose fault it is and the fix. Works for SpamAssassin rules and Rspamd symbols.
+    Explain {
+        /// Rule or symbol names, e.g. RDNS_NONE BAYES_99 R_SPF_FAIL.
+        #[arg(required = true, value_name = "RULE")]
+        rules: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
+    Explain,
+    Markdown,
     Json,
 }
 
@@ -103,6 +118,17 @@ fn main() -> ExitCode {
                 Err(_) => ExitCode::from(exit::OUTPUT),
             };
         }
+        Some(Command::Explain { rules }) => {
+            let width = usize::from(terminal_width());
+            let text: Vec<String> = rules
+                .iter()
+                .map(|rule| render::rule::explain(rule, width))
+                .collect();
+            return match writeln!(std::io::stdout(), "{}", text.join("\n")) {
+                Ok(()) => ExitCode::from(exit::OK),
+                Err(_) => ExitCode::from(exit::OUTPUT),
+            };
+        }
         None => {}
     }
     ExitCode::from(run(&cli))
@@ -119,6 +145,7 @@ fn run(cli: &Cli) -> u8 {
     };
     let options = TextOptions {
         color,
+        detail: cli.detail,
         width: terminal_width(),
     };
     let mut code = exit::OK;
@@ -126,17 +153,23 @@ fn run(cli: &Cli) -> u8 {
     let mut out = stdout.lock();
     for source in &cli.inputs {
         match input::read(source).and_then(|input| analyze(&input.source, &input.bytes)) {
-            Ok(report) => match cli.format {
-                Format::Text => {
-                    if write!(out, "{}", render::text::render(&report, options)).is_err() {
-                        return exit::OUTPUT;
+            Ok(report) => {
+                let rendered = match cli.format {
+                    Format::Json => {
+                        reports.push(report);
+                        continue;
                     }
-                    if cli.inputs.len() > 1 && writeln!(out).is_err() {
-                        return exit::OUTPUT;
-                    }
+                    Format::Text => render::text::render(&report, options),
+                    Format::Explain => render::explain::render(&report, options.width.into()),
+                    Format::Markdown => render::markdown::render(&report),
+                };
+                if write!(out, "{rendered}").is_err() {
+                    return exit::OUTPUT;
                 }
-                Format::Json => reports.push(report),
-            },
+                if cli.inputs.len() > 1 && writeln!(out).is_err() {
+                    return exit::OUTPUT;
+                }
+            }
             Err(error) => {
                 eprintln!("spamwhy: {}: {error}", terminal_safe(source));
                 code = code.max(match error {

@@ -28,6 +28,10 @@ pub struct Report {
     pub unrecognised_headers: Vec<HeaderValue>,
     /// Recognised headers that could not be parsed, outside any verdict.
     pub errors: Vec<HeaderError>,
+    /// Why the message was treated as it was: causes ranked by what they cost.
+    pub findings: Vec<Finding>,
+    /// Checks the message passed (what is already right).
+    pub passed: Vec<Passed>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -122,6 +126,75 @@ pub struct Rule {
     /// The description carried in the message itself (X-Spam-Report), verbatim.
     pub description: Option<String>,
     pub options: Vec<String>,
+    /// What the rule means and whose problem it is (filled by the diagnosis).
+    #[serde(flatten)]
+    pub diagnosis: Option<RuleDiagnosis>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleDiagnosis {
+    /// A cause id from the catalogue (`reverse-dns`, `blocklist`, `receiver-side`...).
+    pub cause: String,
+    /// `sender-setup`, `sender-content`, `sender-reputation`, `receiver` or `none`.
+    pub fault: String,
+    /// True when the cause comes from the rule's name family, not the rule tables.
+    pub inferred: bool,
+    /// One plain sentence on what the rule noticed, when the tables know the rule.
+    pub meaning: Option<String>,
+    /// The rule's default score in the filter's stock configuration.
+    pub default_score: Option<String>,
+}
+
+/// One cause of the verdict, with everything that shows it and what to do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub cause: String,
+    pub title: String,
+    pub fault: String,
+    /// Points this cause added, in the verdict where it weighed most against the threshold
+    /// (0 when no scoring filter counted it).
+    pub points: f64,
+    /// Which filter those points are from.
+    pub filter: Option<String>,
+    /// `points` as a share of that filter's threshold, the ranking key across filters.
+    pub share_of_threshold: Option<f64>,
+    /// `high` (a filter or the recipient's authentication said so), `medium` (read from the
+    /// message or inferred from a rule's family), `low` (from headers the sender's side wrote).
+    pub confidence: String,
+    pub rules: Vec<FindingRule>,
+    pub evidence: Vec<Evidence>,
+    pub explanation: String,
+    pub fix: String,
+    /// A request to forward to the mail administrator or provider, filled with the
+    /// message's values.
+    pub ask: String,
+    pub checklist_section: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRule {
+    pub filter: String,
+    pub name: String,
+    pub points: Option<f64>,
+    pub meaning: Option<String>,
+}
+
+/// A header that shows a finding, with its value verbatim (or the part that matters).
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub header: String,
+    pub value: String,
+    pub line: Option<usize>,
+    /// What this shows, in plain words.
+    pub note: Option<String>,
+}
+
+/// Something the message got right.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passed {
+    pub cause: String,
+    pub description: String,
+    pub evidence: Vec<Evidence>,
 }
 
 #[derive(Debug, Clone, Serialize)]

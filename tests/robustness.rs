@@ -22,7 +22,10 @@ proptest! {
         text.extend_from_slice(&SEED_MESSAGE.as_bytes()[cut..]);
         if let Ok(report) = spamwhy::analyze("fuzz", &text) {
             let _ = spamwhy::render::json::report(&report);
-            let _ = spamwhy::render::text::render(&report, spamwhy::render::text::TextOptions { color: true, width: 80 });
+            let options = spamwhy::render::text::TextOptions { color: true, detail: true, width: 80 };
+            let _ = spamwhy::render::text::render(&report, options);
+            let _ = spamwhy::render::explain::render(&report, 80);
+            let _ = spamwhy::render::markdown::render(&report);
         }
     }
 }

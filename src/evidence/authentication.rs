@@ -34,9 +34,11 @@ pub fn read(fields: &mut Fields<'_>, trust: &TrustBoundary) -> Authentication {
     };
     let mut arc: BTreeMap<u32, ArcSet> = BTreeMap::new();
 
+    // Fastmail writes its extra checks (x-aligned-from, x-tls...) in the same grammar.
     let wanted = [
         "Authentication-Results",
         "ARC-Authentication-Results",
+        "X-ME-Authentication-Results",
         "Received-SPF",
     ];
     for field in fields.take_where(|f| wanted.iter().any(|name| f.is(name))) {

@@ -5,6 +5,7 @@
 //! spam-related field is left over can be listed as unrecognised instead of vanishing.
 
 pub mod authentication;
+pub mod greylist;
 pub mod hops;
 pub mod rspamd;
 pub mod spam_headers;
@@ -29,31 +30,23 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Every field with this name, topmost first, marked as used.
+    /// Every unused field with this name, topmost first, marked as used.
     pub fn take(&mut self, name: &str) -> Vec<&'a HeaderField> {
         self.take_where(|f| f.is(name))
     }
 
-    /// The topmost field with this name, marked as used; later ones stay for others.
-    pub fn take_first(&mut self, name: &str) -> Option<&'a HeaderField> {
-        let index = self.block.fields.iter().position(|f| f.is(name))?;
-        self.used[index] = true;
-        self.block.fields.get(index)
-    }
-
-    /// Every field matching `keep`, topmost first, marked as used.
+    /// Every unused field matching `keep`, topmost first, marked as used: each field goes
+    /// to one reader only.
     pub fn take_where(&mut self, keep: impl Fn(&HeaderField) -> bool) -> Vec<&'a HeaderField> {
         let block = self.block;
-        block
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| keep(f))
-            .map(|(i, f)| {
-                self.used[i] = true;
-                f
-            })
-            .collect()
+        let mut taken = Vec::new();
+        for (field, used) in block.fields.iter().zip(self.used.iter_mut()) {
+            if !*used && keep(field) {
+                *used = true;
+                taken.push(field);
+            }
+        }
+        taken
     }
 
     /// Whether any field has this name (used or not).
@@ -152,6 +145,7 @@ impl VerdictBuilder {
             points,
             description,
             options,
+            diagnosis: None,
         });
     }
 

@@ -8,27 +8,16 @@ use std::fmt::Write;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::escape::terminal_safe;
+use super::{filter_name, format_points};
 use crate::report::{AuthenticationEntry, Hop, Report, Verdict};
 
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
     pub color: bool,
+    /// Show the rule, authentication and path tables after the diagnosis.
+    pub detail: bool,
     /// Table width in columns.
     pub width: u16,
-}
-
-/// Display names of the filter ids.
-const FILTER_NAMES: &[(&str, &str)] = &[
-    ("spamassassin", "SpamAssassin"),
-    ("rspamd", "Rspamd"),
-    ("stalwart", "Stalwart"),
-];
-
-fn filter_name(id: &str) -> &str {
-    FILTER_NAMES
-        .iter()
-        .find(|(key, _)| *key == id)
-        .map_or(id, |(_, name)| name)
 }
 
 fn safe(value: &str) -> String {
@@ -40,15 +29,7 @@ fn opt(value: Option<&str>) -> String {
 }
 
 fn points(value: Option<f64>) -> String {
-    value.map_or_else(
-        || "?".to_owned(),
-        |p| {
-            format!("{p:.3}")
-                .trim_end_matches('0')
-                .trim_end_matches('.')
-                .to_owned()
-        },
-    )
+    value.map_or_else(|| "?".to_owned(), format_points)
 }
 
 fn paint(text: String, color: Color, options: TextOptions) -> Cell {
@@ -89,17 +70,25 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     for verdict in &report.verdicts {
         let _ = writeln!(out, "  {}", verdict_line(verdict, options));
     }
-    for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
-        let _ = writeln!(out, "\n{} rules", filter_name(&verdict.filter));
-        let _ = writeln!(out, "{}", rules_table(verdict, options));
-    }
-    if !report.authentication.is_empty() {
-        let _ = writeln!(out, "\nAuthentication");
-        let _ = writeln!(out, "{}", auth_table(&report.authentication, options));
-    }
-    if !report.hops.is_empty() {
-        let _ = writeln!(out, "\nPath (newest hop first)");
-        let _ = writeln!(out, "{}", hops_table(&report.hops, options));
+    findings(&mut out, report, options);
+    if options.detail {
+        for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
+            let _ = writeln!(out, "\n{} rules", filter_name(&verdict.filter));
+            let _ = writeln!(out, "{}", rules_table(verdict, options));
+        }
+        if !report.authentication.is_empty() {
+            let _ = writeln!(out, "\nAuthentication");
+            let _ = writeln!(out, "{}", auth_table(&report.authentication, options));
+        }
+        if !report.hops.is_empty() {
+            let _ = writeln!(out, "\nPath (newest hop first)");
+            let _ = writeln!(out, "{}", hops_table(&report.hops, options));
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "\n(--detail shows every rule, the authentication results and the path)"
+        );
     }
     if !report.unrecognised_headers.is_empty() {
         let _ = writeln!(out, "\nSpam-related headers not interpreted");
@@ -125,6 +114,128 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         }
     }
     out
+}
+
+fn wrap(text: &str, indent: &str, width: u16) -> String {
+    let options = textwrap::Options::new(usize::from(width).max(40))
+        .initial_indent(indent)
+        .subsequent_indent(indent);
+    textwrap::fill(&safe(text), options)
+}
+
+/// The ranked causes: what the sender can fix, then the recipient's own noise, then what
+/// helped, then what is already right.
+fn findings(out: &mut String, report: &Report, options: TextOptions) {
+    let groups = [
+        ("What to fix, ranked by what it cost", true),
+        ("Not the sender's doing (recipient side)", false),
+    ];
+    for (heading, sender) in groups {
+        let items: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.fault.starts_with("sender") == sender && (sender || f.fault == "receiver")
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", bold(heading, options));
+        for (n, finding) in items.iter().enumerate() {
+            let points = if finding.points == 0.0 {
+                String::new()
+            } else {
+                format!(" [{:+}]", finding.points)
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(
+                    &format!(
+                        "{}. {}{} ({}, {})",
+                        n + 1,
+                        finding.title,
+                        points,
+                        finding.cause,
+                        finding.confidence
+                    ),
+                    "  ",
+                    options.width
+                )
+            );
+            if !finding.rules.is_empty() {
+                let rules: Vec<String> = finding
+                    .rules
+                    .iter()
+                    .map(|r| format!("{} {}", r.name, points_text(r.points)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    wrap(
+                        &format!("Rules: {}", rules.join(", ")),
+                        "       ",
+                        options.width
+                    )
+                );
+            }
+            let mut notes: Vec<&str> = finding
+                .evidence
+                .iter()
+                .filter(|e| {
+                    !e.header.to_ascii_lowercase().starts_with("x-spam")
+                        && !e.header.to_ascii_lowercase().starts_with("x-rspam")
+                })
+                .filter_map(|e| e.note.as_deref())
+                .collect();
+            notes.dedup();
+            if !notes.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    wrap(
+                        &format!("Seen: {}", notes.join("; ")),
+                        "       ",
+                        options.width
+                    )
+                );
+            }
+            if sender {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    wrap(&format!("Fix: {}", finding.fix), "       ", options.width)
+                );
+            }
+        }
+    }
+    let helped: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.fault == "none")
+        .map(|f| format!("{} ({:+})", f.title, f.points))
+        .collect();
+    if !helped.is_empty() {
+        let _ = writeln!(out, "\n{}", bold("Lowered the score", options));
+        for line in helped {
+            let _ = writeln!(out, "{}", wrap(&format!("- {line}"), "  ", options.width));
+        }
+    }
+    if !report.passed.is_empty() {
+        let _ = writeln!(out, "\n{}", bold("Already right", options));
+        for passed in &report.passed {
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("- {}", passed.description), "  ", options.width)
+            );
+        }
+    }
+}
+
+fn points_text(points: Option<f64>) -> String {
+    points.map_or_else(String::new, |p| format!("{p:+}"))
 }
 
 fn summary(out: &mut String, report: &Report) {
@@ -201,7 +312,10 @@ fn verdict_line(verdict: &Verdict, options: TextOptions) -> String {
 }
 
 fn rules_table(verdict: &Verdict, options: TextOptions) -> Table {
-    let mut table = table(options, &["Points", "Rule", "Description / options"]);
+    let mut table = table(
+        options,
+        &["Points", "Rule", "Cause", "Description / options"],
+    );
     let mut rules: Vec<_> = verdict.rules.iter().collect();
     rules.sort_by(|a, b| {
         b.points
@@ -222,9 +336,22 @@ fn rules_table(verdict: &Verdict, options: TextOptions) -> Table {
             }
             let _ = write!(detail, "[{}]", rule.options.join(", "));
         }
+        let cause = rule.diagnosis.as_ref().map_or(String::new(), |d| {
+            if d.inferred {
+                format!("{} (inferred)", d.cause)
+            } else {
+                d.cause.clone()
+            }
+        });
+        if detail.is_empty()
+            && let Some(meaning) = rule.diagnosis.as_ref().and_then(|d| d.meaning.as_deref())
+        {
+            detail = meaning.to_owned();
+        }
         table.add_row(vec![
             paint(points(rule.points), color, options),
             Cell::new(safe(&rule.name)),
+            Cell::new(cause),
             Cell::new(safe(&detail)),
         ]);
     }

@@ -9,6 +9,7 @@ pub mod block;
 pub mod date;
 pub mod dkim_signature;
 pub mod error;
+pub mod greylist;
 pub mod lex;
 pub mod received;
 pub mod received_spf;

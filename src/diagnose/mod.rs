@@ -1,0 +1,237 @@
+//! What it means: every rule mapped to a cause of the checklist, causes ranked by what they
+//! cost, authentication results and the message's own checks turned into findings, each with
+//! its evidence, explanation and fix.
+//!
+//! Ranking: a cause's cost is the net points of its rules in one verdict as a share of that
+//! verdict's threshold (so a 2-point cause under SpamAssassin's 5 outweighs a 3-point one
+//! under Rspamd's 15); the verdict where it weighs most gives its `points`. Sender problems
+//! come first by cost, then by confidence; then what the recipient's side caused; then what
+//! lowered the score.
+
+mod authentication;
+mod rules;
+
+use std::collections::BTreeMap;
+
+pub use rules::{default_threshold, rule_fault};
+
+use crate::audit::{Confidence, Observation};
+use crate::knowledge::{self, Fault};
+use crate::report::{Evidence, Finding, FindingRule, Passed, Report};
+
+/// Everything known about one cause while the findings are built.
+#[derive(Default)]
+struct CauseTally {
+    /// Net points per verdict index.
+    points_by_verdict: BTreeMap<usize, f64>,
+    rules: Vec<FindingRule>,
+    evidence: Vec<Evidence>,
+    problem: bool,
+    passed: Vec<Evidence>,
+    confidence: Option<Confidence>,
+}
+
+/// Adds rule diagnoses, `findings` and `passed` to a report. `observations` come from the
+/// audit of the message.
+pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
+    for verdict in &mut report.verdicts {
+        rules::annotate(verdict);
+    }
+
+    let mut tallies: BTreeMap<String, CauseTally> = BTreeMap::new();
+    for (index, verdict) in report.verdicts.iter().enumerate() {
+        let header = verdict.headers.first().cloned().unwrap_or_default();
+        for rule in &verdict.rules {
+            let Some(diagnosis) = &rule.diagnosis else {
+                continue;
+            };
+            let tally = tallies.entry(diagnosis.cause.clone()).or_default();
+            *tally.points_by_verdict.entry(index).or_default() += rule.points.unwrap_or(0.0);
+            let confidence = if diagnosis.inferred {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            };
+            tally.confidence = tally.confidence.max(Some(confidence));
+            tally.rules.push(FindingRule {
+                filter: verdict.filter.clone(),
+                name: rule.name.clone(),
+                points: rule.points,
+                meaning: diagnosis.meaning.clone(),
+            });
+            tally.evidence.push(Evidence {
+                header: header.clone(),
+                value: rule_text(&rule.name, rule.points, &rule.options),
+                line: None,
+                note: diagnosis
+                    .meaning
+                    .clone()
+                    .or_else(|| rule.description.clone()),
+            });
+        }
+    }
+
+    let mut observations = observations;
+    observations.extend(authentication::observe(&report.authentication));
+    for observation in observations {
+        let tally = tallies.entry(observation.cause.to_owned()).or_default();
+        if observation.passed {
+            tally.passed.push(observation.evidence);
+        } else {
+            tally.problem = true;
+            tally.confidence = tally.confidence.max(Some(observation.confidence));
+            tally.evidence.push(observation.evidence);
+        }
+    }
+
+    let placeholders = Placeholders::from_report(report);
+    let mut findings = Vec::new();
+    let mut passed = Vec::new();
+    for (cause_id, tally) in tallies {
+        let cause = knowledge::cause(&cause_id);
+        let weighted = tally.points_by_verdict.iter().map(|(&index, &points)| {
+            let verdict = &report.verdicts[index];
+            let threshold = verdict
+                .threshold
+                .filter(|t| *t > 0.0)
+                .unwrap_or_else(|| default_threshold(&verdict.filter));
+            (points, points / threshold, verdict.filter.clone())
+        });
+        let heaviest = weighted.max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+        let net = heaviest.as_ref().map_or(0.0, |h| h.0);
+        let costs = net > 0.0 || tally.problem;
+        let kind = match cause.fault {
+            Fault::Receiver => Some(Fault::Receiver),
+            Fault::None if !tally.rules.is_empty() => Some(Fault::None),
+            _ if costs => Some(cause.fault),
+            _ if net < 0.0 => Some(Fault::None),
+            _ => None,
+        };
+        let Some(fault) = kind else {
+            if !tally.passed.is_empty()
+                && let Some(text) = &cause.passed
+            {
+                passed.push(Passed {
+                    cause: cause.id.clone(),
+                    description: text.clone(),
+                    evidence: tally.passed,
+                });
+            }
+            continue;
+        };
+        if fault == Fault::None
+            && !tally.passed.is_empty()
+            && let Some(text) = &cause.passed
+        {
+            passed.push(Passed {
+                cause: cause.id.clone(),
+                description: text.clone(),
+                evidence: tally.passed.clone(),
+            });
+        }
+        findings.push(Finding {
+            cause: cause.id.clone(),
+            title: cause.title.clone(),
+            fault: fault.id().to_owned(),
+            points: round(net),
+            filter: heaviest.as_ref().map(|h| h.2.clone()),
+            share_of_threshold: heaviest.as_ref().map(|h| round(h.1)),
+            confidence: tally
+                .confidence
+                .unwrap_or(Confidence::Medium)
+                .id()
+                .to_owned(),
+            rules: tally.rules,
+            evidence: tally.evidence,
+            explanation: cause.explanation.trim().to_owned(),
+            fix: cause.fix.trim().to_owned(),
+            ask: placeholders.fill(cause.ask.trim()),
+            checklist_section: (!cause.checklist_section.is_empty())
+                .then(|| cause.checklist_section.clone()),
+        });
+    }
+    findings.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then(
+                b.share_of_threshold
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.share_of_threshold.unwrap_or(0.0)),
+            )
+            .then(confidence_rank(&b.confidence).cmp(&confidence_rank(&a.confidence)))
+    });
+    report.findings = findings;
+    report.passed = passed;
+}
+
+/// Sender problems first, then the receiver's, then what helped.
+fn rank(finding: &Finding) -> u8 {
+    match finding.fault.as_str() {
+        "receiver" => 1,
+        "none" => 2,
+        _ => 0,
+    }
+}
+
+fn confidence_rank(confidence: &str) -> u8 {
+    match confidence {
+        "high" => 2,
+        "medium" => 1,
+        _ => 0,
+    }
+}
+
+fn round(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+/// A rule as filters write it: `NAME(points)[options]`.
+fn rule_text(name: &str, points: Option<f64>, options: &[String]) -> String {
+    let mut text = name.to_owned();
+    if let Some(points) = points {
+        text.push_str(&format!("({points})"));
+    }
+    if !options.is_empty() {
+        text.push_str(&format!("[{}]", options.join(",")));
+    }
+    text
+}
+
+/// Values from the message for the `{ip}`, `{helo}`, `{rdns}`, `{domain}` placeholders in a
+/// cause's request text; generic words where the message does not say.
+struct Placeholders {
+    ip: String,
+    helo: String,
+    rdns: String,
+    domain: String,
+}
+
+impl Placeholders {
+    fn from_report(report: &Report) -> Self {
+        let sender = report.sender.as_ref();
+        Placeholders {
+            ip: sender
+                .and_then(|s| s.ip.clone())
+                .unwrap_or_else(|| "our sending server's address".to_owned()),
+            helo: sender
+                .and_then(|s| s.helo.clone())
+                .unwrap_or_else(|| "our server's name".to_owned()),
+            rdns: sender
+                .and_then(|s| s.rdns.clone())
+                .unwrap_or_else(|| "its reverse DNS name".to_owned()),
+            domain: report
+                .message
+                .from
+                .as_deref()
+                .and_then(crate::audit::address_domain)
+                .unwrap_or_else(|| "our domain".to_owned()),
+        }
+    }
+
+    fn fill(&self, text: &str) -> String {
+        text.replace("{ip}", &self.ip)
+            .replace("{helo}", &self.helo)
+            .replace("{rdns}", &self.rdns)
+            .replace("{domain}", &self.domain)
+    }
+}

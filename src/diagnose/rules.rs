@@ -1,0 +1,40 @@
+//! Each rule of each verdict gets its cause, fault and meaning from the knowledge tables.
+
+use crate::knowledge::{self, Fault};
+use crate::report::{RuleDiagnosis, Verdict};
+
+/// Fills `diagnosis` on every rule of the verdict.
+pub fn annotate(verdict: &mut Verdict) {
+    let rule_set = knowledge::rule_set_for(&verdict.filter);
+    for rule in &mut verdict.rules {
+        let class = knowledge::classify(rule_set, &rule.name);
+        let fault = rule_fault(class.cause.fault, class.cause.id.as_str(), rule.points);
+        rule.diagnosis = Some(RuleDiagnosis {
+            cause: class.cause.id.clone(),
+            fault: fault.id().to_owned(),
+            inferred: class.inferred,
+            meaning: class.info.map(|info| info.meaning.clone()),
+            default_score: class.info.and_then(|info| info.default_score.clone()),
+        });
+    }
+}
+
+/// A rule that lowered the score is nobody's fault, whatever its topic; a receiver-side rule
+/// is always the receiver's.
+pub fn rule_fault(cause_fault: Fault, cause: &str, points: Option<f64>) -> Fault {
+    if cause == "receiver-side" {
+        Fault::Receiver
+    } else if points.is_some_and(|p| p < 0.0) {
+        Fault::None
+    } else {
+        cause_fault
+    }
+}
+
+/// The threshold a filter's score is measured against, when the headers give none.
+pub fn default_threshold(filter: &str) -> f64 {
+    match filter {
+        "rspamd" => 15.0,
+        _ => 5.0,
+    }
+}

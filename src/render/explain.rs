@@ -1,0 +1,113 @@
+//! `--format explain`: plain text for someone who has never heard of SPF.
+
+use std::fmt::Write;
+
+use super::escape::terminal_safe;
+use super::narrative::{Item, tell};
+use crate::report::Report;
+
+pub fn render(report: &Report, width: usize) -> String {
+    let story = tell(report);
+    let mut out = String::new();
+    let wrap = |text: &str, indent: &str| -> String {
+        let options = textwrap::Options::new(width.max(40))
+            .initial_indent(indent)
+            .subsequent_indent(indent);
+        textwrap::fill(&terminal_safe(text), options)
+    };
+    let _ = writeln!(out, "{}", wrap(&format!("About {}", report.source), ""));
+    if let Some(subject) = &report.message.subject {
+        let _ = writeln!(out, "{}", wrap(&format!("(subject: \"{subject}\")"), ""));
+    }
+    let _ = writeln!(
+        out,
+        "\nWas it treated as spam?\n{}",
+        wrap(&story.headline, "  ")
+    );
+
+    if !story.problems.is_empty() {
+        let _ = writeln!(out, "\nWhat to fix, most important first");
+        for (n, item) in story.problems.iter().enumerate() {
+            numbered(&mut out, n + 1, item, &wrap);
+        }
+    }
+    if !story.receiver.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNot the sender's doing (the recipient's own systems)"
+        );
+        for item in &story.receiver {
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("- {}: {}", item.title, item.explanation), "  ")
+            );
+        }
+    }
+    if !story.helped.is_empty() {
+        let _ = writeln!(out, "\nWhat lowered the score");
+        for item in &story.helped {
+            let mut line = format!("- {}", item.title);
+            if let Some(cost) = &item.cost {
+                let _ = write!(line, " ({cost})");
+            }
+            let _ = writeln!(out, "{}", wrap(&line, "  "));
+        }
+    }
+    if !story.passed.is_empty() {
+        let _ = writeln!(out, "\nWhat is already right");
+        for passed in &story.passed {
+            let _ = writeln!(out, "{}", wrap(&format!("- {passed}"), "  "));
+        }
+    }
+    out
+}
+
+fn numbered(out: &mut String, n: usize, item: &Item, wrap: &impl Fn(&str, &str) -> String) {
+    let mut title = format!("{n}. {}", item.title);
+    if let Some(cost) = &item.cost {
+        let _ = write!(title, " ({cost})");
+    }
+    let _ = writeln!(out, "\n{}", wrap(&title, "  "));
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(&format!("What it means: {}", item.explanation), "     ")
+    );
+    if !item.seen.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!("Seen in the message: {}.", item.seen.join("; ")),
+                "     "
+            )
+        );
+    }
+    if !item.rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!("Filter rules behind it: {}", item.rules.join(" ")),
+                "     "
+            )
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(&format!("What to do: {}", item.fix), "     ")
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            &format!(
+                "What to ask your mail administrator or provider: \"{}\"",
+                item.ask
+            ),
+            "     "
+        )
+    );
+}

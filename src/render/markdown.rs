@@ -1,0 +1,104 @@
+//! `--format markdown`: the explanation, to paste into a ticket or an email.
+
+use std::fmt::Write;
+
+use super::narrative::tell;
+use super::{filter_name, format_points};
+use crate::report::Report;
+
+/// Markdown-escapes text from the message or the tables so it cannot break the layout.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report) -> String {
+    let story = tell(report);
+    let mut out = String::new();
+    let subject = report.message.subject.as_deref().unwrap_or("(no subject)");
+    let _ = writeln!(out, "# Why this message was flagged: {}\n", md(subject));
+    let _ = writeln!(out, "{}\n", md(&story.headline));
+
+    if !story.problems.is_empty() {
+        let _ = writeln!(out, "## What to fix, most important first\n");
+        for (n, item) in story.problems.iter().enumerate() {
+            let cost = item
+                .cost
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "### {}. {}{}\n", n + 1, md(&item.title), md(&cost));
+            let _ = writeln!(out, "{}\n", md(&item.explanation));
+            for seen in &item.seen {
+                let _ = writeln!(out, "- Seen in the message: {}", md(seen));
+            }
+            for rule in &item.rules {
+                let _ = writeln!(out, "- Filter rule {}", md(rule));
+            }
+            if !item.seen.is_empty() || !item.rules.is_empty() {
+                out.push('\n');
+            }
+            let _ = writeln!(out, "**What to do:** {}\n", md(&item.fix));
+            let _ = writeln!(out, "> {}\n", md(&item.ask));
+        }
+    }
+    if !story.receiver.is_empty() {
+        let _ = writeln!(out, "## Not the sender's doing\n");
+        for item in &story.receiver {
+            let _ = writeln!(out, "- **{}**: {}", md(&item.title), md(&item.explanation));
+        }
+        out.push('\n');
+    }
+    if !story.helped.is_empty() {
+        let _ = writeln!(out, "## What lowered the score\n");
+        for item in &story.helped {
+            let cost = item
+                .cost
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}{}", md(&item.title), md(&cost));
+        }
+        out.push('\n');
+    }
+    if !story.passed.is_empty() {
+        let _ = writeln!(out, "## What is already right\n");
+        for passed in &story.passed {
+            let _ = writeln!(out, "- {}", md(passed));
+        }
+        out.push('\n');
+    }
+    for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
+        let _ = writeln!(out, "## {} rules\n", filter_name(&verdict.filter));
+        let _ = writeln!(
+            out,
+            "| Points | Rule | Cause | Meaning |\n|---:|---|---|---|"
+        );
+        for rule in &verdict.rules {
+            let (cause, meaning) = rule.diagnosis.as_ref().map_or(("", ""), |d| {
+                (d.cause.as_str(), d.meaning.as_deref().unwrap_or(""))
+            });
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                rule.points.map_or_else(|| "?".to_owned(), format_points),
+                md(&rule.name),
+                cause,
+                md(meaning)
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "_Source: {}_", md(&report.source));
+    out
+}

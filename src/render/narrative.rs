@@ -1,0 +1,180 @@
+//! The diagnosis told as a story for people: a headline saying whether and why the message
+//! was treated as spam, then problems in order of cost, what was not the sender's doing,
+//! what helped, and what is already right. `explain` and `markdown` print the same story.
+
+use std::fmt::Write;
+
+use super::{filter_name, format_points};
+use crate::report::{Finding, Report, Verdict};
+
+pub struct Narrative {
+    pub headline: String,
+    pub problems: Vec<Item>,
+    pub receiver: Vec<Item>,
+    pub helped: Vec<Item>,
+    pub passed: Vec<String>,
+}
+
+pub struct Item {
+    pub title: String,
+    /// "added 4.2 points (5 make it spam)", when the cause cost points.
+    pub cost: Option<String>,
+    pub explanation: String,
+    pub fix: String,
+    pub ask: String,
+    /// What in the message shows it, in plain words.
+    pub seen: Vec<String>,
+    /// `RULE: what it means` for every rule behind it.
+    pub rules: Vec<String>,
+}
+
+pub fn tell(report: &Report) -> Narrative {
+    let mut narrative = Narrative {
+        headline: headline(report),
+        problems: Vec::new(),
+        receiver: Vec::new(),
+        helped: Vec::new(),
+        passed: report
+            .passed
+            .iter()
+            .map(|p| p.description.clone())
+            .collect(),
+    };
+    for finding in &report.findings {
+        let item = item(report, finding);
+        match finding.fault.as_str() {
+            "receiver" => narrative.receiver.push(item),
+            "none" => narrative.helped.push(item),
+            _ => narrative.problems.push(item),
+        }
+    }
+    narrative
+}
+
+fn item(report: &Report, finding: &Finding) -> Item {
+    let cost = (finding.points != 0.0).then(|| {
+        let threshold = finding
+            .filter
+            .as_deref()
+            .and_then(|f| report.verdicts.iter().find(|v| v.filter == f))
+            .and_then(|v| v.threshold);
+        let verb = if finding.points > 0.0 {
+            "added"
+        } else {
+            "took off"
+        };
+        let mut text = format!(
+            "{verb} {} point{}",
+            format_points(finding.points.abs()),
+            if finding.points.abs() == 1.0 { "" } else { "s" }
+        );
+        if let (Some(threshold), Some(filter)) = (threshold, finding.filter.as_deref()) {
+            let _ = write!(text, "; {}", limit_phrase(filter, threshold));
+        }
+        text
+    });
+    let mut seen: Vec<String> = finding
+        .evidence
+        .iter()
+        .filter(|e| {
+            !e.header.to_ascii_lowercase().starts_with("x-spam")
+                && !e.header.to_ascii_lowercase().starts_with("x-rspam")
+        })
+        .filter_map(|e| e.note.clone())
+        .collect();
+    seen.dedup();
+    Item {
+        title: finding.title.clone(),
+        cost,
+        explanation: finding.explanation.clone(),
+        fix: finding.fix.clone(),
+        ask: finding.ask.clone(),
+        seen,
+        rules: finding
+            .rules
+            .iter()
+            .map(|r| match &r.meaning {
+                Some(meaning) => format!("{}: {meaning}", r.name),
+                None => format!("{}: a rule this tool does not know in detail", r.name),
+            })
+            .collect(),
+    }
+}
+
+/// Whether and why, in one paragraph.
+fn headline(report: &Report) -> String {
+    let scoring: Vec<&Verdict> = report
+        .verdicts
+        .iter()
+        .filter(|v| v.spam.is_some() || v.score.is_some())
+        .filter(|v| v.filter != "greylisting")
+        .collect();
+    let flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
+    let top_problem = report
+        .findings
+        .iter()
+        .find(|f| f.fault.starts_with("sender"))
+        .map(|f| f.title.clone());
+    let mut text = String::new();
+    if let Some(verdict) = flagged.first() {
+        let _ = write!(text, "Yes. {}", verdict_sentence(verdict));
+        if flagged.len() > 1 {
+            let _ = write!(text, " {} other filter(s) agreed.", flagged.len() - 1);
+        }
+        if let Some(problem) = top_problem {
+            let _ = write!(text, " The biggest problem the sender can fix: {problem}.");
+        }
+    } else if let Some(verdict) = scoring.first() {
+        let _ = write!(text, "{}", verdict_sentence(verdict));
+        if verdict.spam == Some(false) {
+            text.push_str(" If the message still ended up in a spam folder, the recipient's mailbox or another filter that left no header decided that.");
+        }
+        if let Some(problem) = top_problem {
+            let _ = write!(text, " The most important thing to improve: {problem}.");
+        }
+    } else if let Some(problem) = top_problem {
+        let _ = write!(
+            text,
+            "The recipient's server left no spam score in the message, but its checks found problems that commonly send mail to the spam folder. The most important: {problem}."
+        );
+    } else {
+        text.push_str("The message carries no spam score and no failed check that would explain a spam verdict.");
+    }
+    text
+}
+
+/// What a filter's threshold means: SpamAssassin's is the spam line; the one in Rspamd's
+/// headers is the score at which it refuses mail (it marks spam earlier, at a score each site
+/// chooses).
+fn limit_phrase(filter: &str, threshold: f64) -> String {
+    match filter {
+        "rspamd" => format!("it refuses messages at {} points", format_points(threshold)),
+        _ => format!("{} points make a message spam", format_points(threshold)),
+    }
+}
+
+fn verdict_sentence(verdict: &Verdict) -> String {
+    let name = filter_name(&verdict.filter);
+    let outcome = match verdict.action.as_deref() {
+        Some("reject") => "refused it",
+        Some("soft reject") => "temporarily refused it",
+        Some("greylist") => "delayed it",
+        Some("rewrite subject") => "marked its subject as spam",
+        Some("add header") => "marked it as spam",
+        _ if verdict.spam == Some(true) => "treated it as spam",
+        _ if verdict.spam == Some(false) => "did not treat it as spam",
+        _ => "scored it",
+    };
+    match (verdict.score, verdict.threshold) {
+        (Some(score), Some(threshold)) => format!(
+            "The recipient's spam filter ({name}) {outcome}: it gave the message {} points; {}.",
+            format_points(score),
+            limit_phrase(&verdict.filter, threshold)
+        ),
+        (Some(score), None) => format!(
+            "The recipient's spam filter ({name}) {outcome}, giving it {} points.",
+            format_points(score)
+        ),
+        _ => format!("The recipient's spam filter ({name}) {outcome}."),
+    }
+}

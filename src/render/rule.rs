@@ -1,0 +1,113 @@
+//! `spamwhy explain RULE`: one rule's meaning, cause, default score and fix.
+
+use std::fmt::Write;
+
+use super::escape::terminal_safe;
+use crate::knowledge::{self, RuleSet};
+
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let options = textwrap::Options::new(width.max(40))
+        .initial_indent(indent)
+        .subsequent_indent(indent);
+    textwrap::fill(text, options)
+}
+
+pub fn explain(name: &str, width: usize) -> String {
+    let name = terminal_safe(name);
+    let mut out = String::new();
+    let spamassassin = knowledge::lookup(RuleSet::SpamAssassin, &name)
+        .filter(|info| knowledge::is_in(RuleSet::SpamAssassin, &info.name));
+    let rspamd = knowledge::lookup(RuleSet::Rspamd, &name)
+        .filter(|info| knowledge::is_in(RuleSet::Rspamd, &info.name));
+    let listed: Vec<(&str, &knowledge::RuleInfo)> = [
+        ("SpamAssassin rule", spamassassin),
+        ("Rspamd symbol", rspamd),
+    ]
+    .into_iter()
+    .filter_map(|(kind, info)| info.map(|i| (kind, i)))
+    .collect();
+    let class = if listed.is_empty() {
+        Some(knowledge::classify(RuleSet::SpamAssassin, &name))
+    } else {
+        None
+    };
+    let _ = writeln!(out, "{name}");
+    for (kind, info) in &listed {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&format!("{kind}: {}", info.meaning), "  ", width)
+        );
+        let mut facts = Vec::new();
+        if let Some(score) = &info.default_score {
+            facts.push(format!("default score {score}"));
+        }
+        if let Some(kind) = &info.kind {
+            facts.push(kind.clone());
+        }
+        if !facts.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("({})", facts.join("; ")), "  ", width)
+            );
+        }
+    }
+    let cause = match (listed.first(), &class) {
+        (Some((_, info)), _) => knowledge::cause(&info.cause),
+        (None, Some(class)) => {
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(
+                    "Not in this tool's rule tables; classified by its name.",
+                    "  ",
+                    width
+                )
+            );
+            class.cause
+        }
+        (None, None) => knowledge::cause("unknown"),
+    };
+    let fault = crate::diagnose::rule_fault(cause.fault, &cause.id, None);
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            &format!(
+                "Cause: {} ({}); whose to fix: {}",
+                cause.title,
+                cause.id,
+                fault.id()
+            ),
+            "  ",
+            width
+        )
+    );
+    if !cause.checklist_section.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!("Checklist section: {}", cause.checklist_section),
+                "  ",
+                width
+            )
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            &format!("What it means: {}", cause.explanation.trim()),
+            "  ",
+            width
+        )
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(&format!("Fix: {}", cause.fix.trim()), "  ", width)
+    );
+    out
+}

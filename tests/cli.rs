@@ -1,0 +1,167 @@
+//! The binary's contract: exit codes, error lines that name the file, batches that go on
+//! after a bad input, standard input, JSON shape, and terminal safety.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn spamwhy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spamwhy"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+fn spamwhy_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_spamwhy"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const SA_MESSAGE: &str = "corpus/01-sa-default-dynamic-ptr.eml";
+const RSPAMD_MESSAGE: &str = "corpus/09-rspamd-milter-add-header.eml";
+
+#[test]
+fn analyses_a_message_and_prints_the_verdict() {
+    let output = spamwhy(&[SA_MESSAGE]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("SpamAssassin: SPAM, score 10.9 of 5 needed"),
+        "{text}"
+    );
+    assert!(text.contains("HELO_LOCALHOST"), "{text}");
+}
+
+#[test]
+fn json_for_one_input_is_an_object_with_the_schema_version() {
+    let output = spamwhy(&["--format", "json", RSPAMD_MESSAGE]);
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["verdicts"][0]["filter"], "rspamd");
+    assert_eq!(report["verdicts"][0]["action"], "add header");
+}
+
+#[test]
+fn json_for_several_inputs_is_an_array() {
+    let output = spamwhy(&["--format", "json", SA_MESSAGE, RSPAMD_MESSAGE]);
+    let reports: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(reports.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn missing_file_is_named_and_the_batch_goes_on() {
+    let output = spamwhy(&["no/such/file.eml", SA_MESSAGE]);
+    assert_eq!(output.status.code(), Some(66));
+    assert_eq!(
+        stderr(&output).trim(),
+        "spamwhy: no/such/file.eml: no such file"
+    );
+    assert!(stdout(&output).contains("SpamAssassin: SPAM"));
+}
+
+#[test]
+fn inputs_that_are_not_mail_get_their_own_exit_code() {
+    for (file, words) in [
+        ("corpus/not-mail/empty.eml", "is empty"),
+        ("corpus/not-mail/image.png", "PNG"),
+        ("corpus/not-mail/notes.txt", "not a mail message"),
+        ("corpus/not-mail/export.json", "not a mail message"),
+    ] {
+        let output = spamwhy(&[file]);
+        assert_eq!(output.status.code(), Some(65), "{file}");
+        let err = stderr(&output);
+        assert!(err.starts_with(&format!("spamwhy: {file}: ")), "{err}");
+        assert!(err.contains(words), "{file}: {err}");
+        assert!(stdout(&output).is_empty(), "{file}");
+    }
+}
+
+#[test]
+fn directory_is_unreadable_not_a_crash() {
+    let output = spamwhy(&["corpus"]);
+    assert_eq!(output.status.code(), Some(66));
+    assert!(stderr(&output).contains("it is a directory"));
+}
+
+#[test]
+fn reads_standard_input() {
+    let message = std::fs::read(SA_MESSAGE).unwrap();
+    let output = spamwhy_stdin(&["--format", "json", "-"], &message);
+    assert!(output.status.success());
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["source"], "-");
+    assert_eq!(report["verdicts"][0]["score"], 10.9);
+}
+
+#[test]
+fn empty_standard_input_is_an_error() {
+    let output = spamwhy_stdin(&["-"], b"");
+    assert_eq!(output.status.code(), Some(65));
+    assert_eq!(stderr(&output).trim(), "spamwhy: -: is empty");
+}
+
+#[test]
+fn control_characters_from_the_message_never_reach_the_terminal() {
+    let message = b"Received: from a.example (a.example [192.0.2.1]) by mx.example.net; Tue, 10 Nov 2026 09:01:02 +0000\nSubject: \x1b[31mred\x07 \xe2\x80\xae\nX-Spam-Status: Yes, score=9.0 required=5.0 tests=BAD\x1b]0;title\x07\n\n";
+    for args in [&["-"][..], &["--color", "always", "-"][..]] {
+        let output = spamwhy_stdin(args, message);
+        assert!(output.status.success());
+        let text = stdout(&output);
+        assert!(text.contains("\\x1b[31mred\\x07"), "{text}");
+        assert!(text.contains("\\u{202e}"), "{text}");
+        let without_our_colours = text
+            .replace("\x1b[1m", "")
+            .replace("\x1b[0m", "")
+            .replace("\x1b[39m", "")
+            .replace("\x1b[31m", "")
+            .replace("\x1b[32m", "");
+        assert!(
+            !without_our_colours.contains('\x1b') && !text.contains('\x07'),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn no_colour_unless_asked_when_not_a_terminal() {
+    let output = spamwhy(&[SA_MESSAGE]);
+    assert!(!stdout(&output).contains('\x1b'));
+    let output = spamwhy(&["--color", "always", SA_MESSAGE]);
+    assert!(stdout(&output).contains('\x1b'));
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let output = spamwhy(&["completions", "bash"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("_spamwhy"));
+    let output = spamwhy(&["man"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains(".TH spamwhy"));
+}
+
+#[test]
+fn usage_errors_exit_with_two() {
+    assert_eq!(spamwhy(&[]).status.code(), Some(2));
+    assert_eq!(
+        spamwhy(&["--format", "yaml", SA_MESSAGE]).status.code(),
+        Some(2)
+    );
+}
