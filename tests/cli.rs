@@ -80,9 +80,9 @@ fn missing_file_is_named_and_the_batch_goes_on() {
 fn inputs_that_are_not_mail_get_their_own_exit_code() {
     for (file, words) in [
         ("corpus/not-mail/empty.eml", "is empty"),
-        ("corpus/not-mail/image.png", "PNG"),
+        ("corpus/not-mail/screenshot.png", "PNG"),
         ("corpus/not-mail/notes.txt", "not a mail message"),
-        ("corpus/not-mail/export.json", "not a mail message"),
+        ("corpus/not-mail/report.json", "not a mail message"),
     ] {
         let output = spamwhy(&[file]);
         assert_eq!(output.status.code(), Some(65), "{file}");

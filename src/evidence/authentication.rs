@@ -77,6 +77,13 @@ pub fn read(fields: &mut Fields<'_>, trust: &TrustBoundary) -> Authentication {
         };
         match parsed {
             Ok((instance, results)) => {
+                for piece in &results.skipped {
+                    out.errors.push(HeaderError {
+                        header: field.name.clone(),
+                        line: field.line,
+                        problem: format!("skipped `{piece}`: not a `method=result`"),
+                    });
+                }
                 if let Some(i) = instance {
                     arc_set(&mut arc, i).authserv_id = results.authserv_id.clone();
                 }

@@ -237,6 +237,7 @@ fn read_fastmail(fields: &mut Fields<'_>) -> Verdict {
             "X-Spam-known-sender",
             "X-Spam-sender-reputation",
             "X-Spam-source",
+            "X-Spam-charsets",
         ]
         .iter()
         .any(|name| f.is(name))

@@ -32,6 +32,9 @@ pub struct AuthenticationResults {
     pub version: Option<u32>,
     /// The results in header order; empty for `; none`.
     pub results: Vec<MethodResult>,
+    /// Pieces that were not a readable `method=result` and were skipped, verbatim (cut to
+    /// 60 characters), so a caller can report them.
+    pub skipped: Vec<String>,
 }
 
 /// One `method=result` with what follows it up to the next `;`.
@@ -81,7 +84,10 @@ pub fn parse_authentication_results(value: &str) -> Result<AuthenticationResults
             _ => (None, None, start),
         }
     };
-    let results = results_list(rest);
+    let (results, mut skipped) = results_list(rest);
+    if has_unclosed_comment(rest) {
+        skipped.push("an unclosed `(` comment: the text after it was read as a comment".to_owned());
+    }
     if authserv_id.is_none() && results.is_empty() {
         return Err(ParseError::new(
             "Authentication-Results has neither an authserv-id nor a `method=result`",
@@ -91,6 +97,7 @@ pub fn parse_authentication_results(value: &str) -> Result<AuthenticationResults
         authserv_id,
         version,
         results,
+        skipped,
     })
 }
 
@@ -218,9 +225,30 @@ fn starts_known_method(i: &str) -> bool {
     matches!(method_spec(i), Ok((_, (method, _, _))) if is_known_method(&method))
 }
 
-/// Every result after the authserv-id, skipping `;`s and malformed pieces.
-fn results_list(mut i: &str) -> Vec<MethodResult> {
+/// True when a `(` outside quoted strings is never closed (a truncated or broken header).
+fn has_unclosed_comment(value: &str) -> bool {
+    let mut depth = 0usize;
+    let mut quoted = false;
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' if depth == 0 => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+/// Every result after the authserv-id, skipping `;`s and malformed pieces (returned as the
+/// second list).
+fn results_list(mut i: &str) -> (Vec<MethodResult>, Vec<String>) {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     loop {
         i = skip_cfws(i);
         if let Some(rest) = i.strip_prefix(';') {
@@ -228,14 +256,21 @@ fn results_list(mut i: &str) -> Vec<MethodResult> {
             continue;
         }
         if i.is_empty() {
-            return out;
+            return (out, skipped);
         }
         match resinfo(i) {
             Ok((rest, result)) => {
                 out.push(result);
                 i = rest;
             }
-            Err(_) => i = recover(i),
+            Err(_) => {
+                let rest = recover(i);
+                let piece = crate::lex::collapse_whitespace(&i[..i.len() - rest.len()]);
+                if piece != "none" && !piece.is_empty() {
+                    skipped.push(piece.chars().take(60).collect());
+                }
+                i = rest;
+            }
         }
     }
 }
@@ -371,6 +406,24 @@ fn property(i: &str) -> IResult<&str, (String, String, Vec<&str>)> {
     }
     let (rest, value) = opt(value_text).parse(after)?;
     Ok((rest, (key, value.unwrap_or_default(), comments)))
+}
+
+#[cfg(test)]
+mod unclosed_tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_comment_is_reported() {
+        let r = parse_authentication_results(
+            "mx.example.net; dkim=fail (bad signature header.d=a.example; dmarc",
+        )
+        .unwrap();
+        assert_eq!(r.results.len(), 1);
+        assert!(r.skipped.iter().any(|s| s.contains("unclosed")));
+        let r = parse_authentication_results("mx.example.net; dkim=pass (ok) header.d=a.example")
+            .unwrap();
+        assert!(r.skipped.is_empty());
+    }
 }
 
 #[cfg(test)]
