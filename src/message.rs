@@ -23,8 +23,8 @@ fn format_addresses(list: AddressList<'_>) -> Option<String> {
     let formatted: Vec<String> = list
         .mailboxes()
         .map(|mailbox| match (mailbox.name(), mailbox.address()) {
-            (Some(name), Some(address)) => format!("{name} <{address}>"),
-            (None, Some(address)) => address.to_owned(),
+            (Some(name), Some(address)) if name != address => format!("{name} <{address}>"),
+            (_, Some(address)) => address.to_owned(),
             (Some(name), None) => name.to_owned(),
             (None, None) => String::new(),
         })

@@ -10,10 +10,7 @@ fn corpus_messages() -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir("corpus")
         .expect("corpus/ exists")
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            path.extension()
-                .is_some_and(|ext| ext == "eml" || ext == "txt")
-        })
+        .filter(|path| path.extension().is_some_and(|ext| ext == "eml"))
         .collect();
     paths.sort();
     paths
@@ -22,6 +19,47 @@ fn corpus_messages() -> Vec<PathBuf> {
 fn expected_path(message: &Path) -> PathBuf {
     let stem = message.file_stem().unwrap().to_string_lossy();
     message.with_file_name(format!("{stem}.expected.json"))
+}
+
+/// Messages whose `--format explain` wording is pinned (`NAME.explain.txt`): the plain-words
+/// report is the product for non-technical readers, so changes to it must be deliberate.
+const PINNED_EXPLANATIONS: &[&str] = &[
+    "corpus/01-sa-default-dynamic-ptr.eml",
+    "corpus/09-rspamd-milter-add-header.eml",
+    "corpus/18-gmail-workspace-dmarc-fail.eml",
+    "corpus/44-clean-blocked-noise.eml",
+];
+
+/// Compares `actual` with the file, or rewrites the file when blessing; returns a failure.
+fn check_snapshot(expected_file: &Path, actual: &str, bless: bool) -> Option<String> {
+    if bless {
+        std::fs::write(expected_file, actual).unwrap();
+        return None;
+    }
+    let expected = std::fs::read_to_string(expected_file).unwrap_or_default();
+    (expected != actual).then(|| {
+        let diff = similar::TextDiff::from_lines(&expected, actual);
+        format!(
+            "{} differs:\n{}",
+            expected_file.display(),
+            diff.unified_diff().context_radius(2)
+        )
+    })
+}
+
+#[test]
+fn pinned_explanations_keep_their_wording() {
+    let bless = std::env::var_os("SPAMWHY_BLESS").is_some();
+    let mut failures = Vec::new();
+    for source in PINNED_EXPLANATIONS {
+        let path = Path::new(source);
+        let report = spamwhy::analyze(source, &std::fs::read(path).unwrap()).unwrap();
+        let actual = spamwhy::render::explain::render(&report, 100);
+        let stem = path.file_stem().unwrap().to_string_lossy();
+        let expected_file = path.with_file_name(format!("{stem}.explain.txt"));
+        failures.extend(check_snapshot(&expected_file, &actual, bless));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
@@ -41,20 +79,7 @@ fn every_corpus_report_matches_its_snapshot() {
         let bytes = std::fs::read(&path).unwrap();
         let report = spamwhy::analyze(&source, &bytes).unwrap_or_else(|e| panic!("{source}: {e}"));
         let actual = format!("{}\n", spamwhy::render::json::report(&report));
-        let expected_file = expected_path(&path);
-        if bless {
-            std::fs::write(&expected_file, &actual).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
-        if expected != actual {
-            let diff = similar::TextDiff::from_lines(&expected, &actual);
-            failures.push(format!(
-                "{} differs from its snapshot:\n{}",
-                source,
-                diff.unified_diff().context_radius(2)
-            ));
-        }
+        failures.extend(check_snapshot(&expected_path(&path), &actual, bless));
     }
     assert!(
         failures.is_empty(),

@@ -27,6 +27,8 @@ struct CauseTally {
     rules: Vec<FindingRule>,
     evidence: Vec<Evidence>,
     problem: bool,
+    /// The most certain problem observation (rules not counted).
+    problem_confidence: Option<Confidence>,
     passed: Vec<Evidence>,
     confidence: Option<Confidence>,
 }
@@ -79,6 +81,7 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
             tally.passed.push(observation.evidence);
         } else {
             tally.problem = true;
+            tally.problem_confidence = tally.problem_confidence.max(Some(observation.confidence));
             tally.confidence = tally.confidence.max(Some(observation.confidence));
             tally.evidence.push(observation.evidence);
         }
@@ -99,7 +102,10 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
         });
         let heaviest = weighted.max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
         let net = heaviest.as_ref().map_or(0.0, |h| h.0);
-        let costs = net > 0.0 || tally.problem;
+        // A passed check outweighs a guess from the message's own headers.
+        let guessed_only =
+            tally.problem_confidence == Some(Confidence::Low) && !tally.passed.is_empty();
+        let costs = net > 0.0 || (tally.problem && !guessed_only);
         let kind = match cause.fault {
             Fault::Receiver => Some(Fault::Receiver),
             Fault::None if !tally.rules.is_empty() => Some(Fault::None),

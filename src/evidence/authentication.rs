@@ -77,11 +77,11 @@ pub fn read(fields: &mut Fields<'_>, trust: &TrustBoundary) -> Authentication {
         };
         match parsed {
             Ok((instance, results)) => {
-                for piece in &results.skipped {
+                for problem in &results.problems {
                     out.errors.push(HeaderError {
                         header: field.name.clone(),
                         line: field.line,
-                        problem: format!("skipped `{piece}`: not a `method=result`"),
+                        problem: problem.clone(),
                     });
                 }
                 if let Some(i) = instance {

@@ -46,13 +46,23 @@ pub fn render(report: &Report, width: usize) -> String {
     }
     if !story.helped.is_empty() {
         let _ = writeln!(out, "\nWhat lowered the score");
-        for item in &story.helped {
-            let mut line = format!("- {}", item.title);
-            if let Some(cost) = &item.cost {
-                let _ = write!(line, " ({cost})");
-            }
-            let _ = writeln!(out, "{}", wrap(&line, "  "));
+        for line in &story.helped {
+            let _ = writeln!(out, "{}", wrap(&format!("- {line}"), "  "));
         }
+    }
+    if !story.unrecognised.is_empty() {
+        let _ = writeln!(out, "\nRules this tool does not recognise");
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "{} (their points still count; the recipient's mail administrator can say what they check)",
+                    story.unrecognised.join(", ")
+                ),
+                "  "
+            )
+        );
     }
     if !story.passed.is_empty() {
         let _ = writeln!(out, "\nWhat is already right");

@@ -61,15 +61,14 @@ pub fn render(report: &Report) -> String {
     }
     if !story.helped.is_empty() {
         let _ = writeln!(out, "## What lowered the score\n");
-        for item in &story.helped {
-            let cost = item
-                .cost
-                .as_deref()
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "- {}{}", md(&item.title), md(&cost));
+        for line in &story.helped {
+            let _ = writeln!(out, "- {}", md(line));
         }
         out.push('\n');
+    }
+    if !story.unrecognised.is_empty() {
+        let _ = writeln!(out, "## Rules this tool does not recognise\n");
+        let _ = writeln!(out, "{}\n", md(&story.unrecognised.join(", ")));
     }
     if !story.passed.is_empty() {
         let _ = writeln!(out, "## What is already right\n");

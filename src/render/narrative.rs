@@ -5,13 +5,16 @@
 use std::fmt::Write;
 
 use super::{filter_name, format_points};
-use crate::report::{Finding, Report, Verdict};
+use crate::report::{Finding, FindingRule, Report, Verdict};
 
 pub struct Narrative {
     pub headline: String,
     pub problems: Vec<Item>,
     pub receiver: Vec<Item>,
-    pub helped: Vec<Item>,
+    /// `RULE (points): meaning` for each rule that lowered the score.
+    pub helped: Vec<String>,
+    /// Rules the tables do not know, with their points.
+    pub unrecognised: Vec<String>,
     pub passed: Vec<String>,
 }
 
@@ -34,6 +37,7 @@ pub fn tell(report: &Report) -> Narrative {
         problems: Vec::new(),
         receiver: Vec::new(),
         helped: Vec::new(),
+        unrecognised: Vec::new(),
         passed: report
             .passed
             .iter()
@@ -41,11 +45,25 @@ pub fn tell(report: &Report) -> Narrative {
             .collect(),
     };
     for finding in &report.findings {
-        let item = item(report, finding);
+        if finding.cause == "unknown" {
+            narrative.unrecognised.extend(
+                finding
+                    .rules
+                    .iter()
+                    .map(|r| format!("{}{}", r.name, points_suffix(r.points))),
+            );
+            continue;
+        }
         match finding.fault.as_str() {
-            "receiver" => narrative.receiver.push(item),
-            "none" => narrative.helped.push(item),
-            _ => narrative.problems.push(item),
+            "receiver" => narrative.receiver.push(item(report, finding)),
+            "none" => narrative.helped.extend(
+                finding
+                    .rules
+                    .iter()
+                    .filter(|r| r.points.is_none_or(|p| p < 0.0))
+                    .map(rule_line),
+            ),
+            _ => narrative.problems.push(item(report, finding)),
         }
     }
     narrative
@@ -90,15 +108,25 @@ fn item(report: &Report, finding: &Finding) -> Item {
         fix: finding.fix.clone(),
         ask: finding.ask.clone(),
         seen,
-        rules: finding
-            .rules
-            .iter()
-            .map(|r| match &r.meaning {
-                Some(meaning) => format!("{}: {meaning}", r.name),
-                None => format!("{}: a rule this tool does not know in detail", r.name),
-            })
-            .collect(),
+        rules: finding.rules.iter().map(rule_line).collect(),
     }
+}
+
+/// ` (+3.8)`, or nothing when the header gave no points.
+pub fn points_suffix(points: Option<f64>) -> String {
+    points.map_or_else(String::new, |p| {
+        let sign = if p > 0.0 { "+" } else { "" };
+        format!(" ({sign}{})", format_points(p))
+    })
+}
+
+/// `RULE (+3.8): what it means`.
+fn rule_line(rule: &FindingRule) -> String {
+    let meaning = rule
+        .meaning
+        .as_deref()
+        .unwrap_or("a rule this tool does not know in detail");
+    format!("{}{}: {meaning}", rule.name, points_suffix(rule.points))
 }
 
 /// Whether and why, in one paragraph.

@@ -8,6 +8,7 @@ use std::fmt::Write;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::escape::terminal_safe;
+use super::narrative::points_suffix;
 use super::{filter_name, format_points};
 use crate::report::{AuthenticationEntry, Hop, Report, Verdict};
 
@@ -146,7 +147,12 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
             let points = if finding.points == 0.0 {
                 String::new()
             } else {
-                format!(" [{:+}]", finding.points)
+                format!(
+                    " [{}]",
+                    points_suffix(Some(finding.points))
+                        .trim()
+                        .trim_matches(['(', ')'])
+                )
             };
             let _ = writeln!(
                 out,
@@ -168,7 +174,7 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
                 let rules: Vec<String> = finding
                     .rules
                     .iter()
-                    .map(|r| format!("{} {}", r.name, points_text(r.points)))
+                    .map(|r| format!("{}{}", r.name, points_suffix(r.points)))
                     .collect();
                 let _ = writeln!(
                     out,
@@ -210,17 +216,20 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
             }
         }
     }
-    let helped: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| f.fault == "none")
-        .map(|f| format!("{} ({:+})", f.title, f.points))
-        .collect();
-    if !helped.is_empty() {
+    let story = super::narrative::tell(report);
+    if !story.helped.is_empty() {
         let _ = writeln!(out, "\n{}", bold("Lowered the score", options));
-        for line in helped {
+        for line in &story.helped {
             let _ = writeln!(out, "{}", wrap(&format!("- {line}"), "  ", options.width));
         }
+    }
+    if !story.unrecognised.is_empty() {
+        let _ = writeln!(out, "\n{}", bold("Rules not recognised", options));
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&story.unrecognised.join(", "), "  ", options.width)
+        );
     }
     if !report.passed.is_empty() {
         let _ = writeln!(out, "\n{}", bold("Already right", options));
@@ -232,10 +241,6 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
             );
         }
     }
-}
-
-fn points_text(points: Option<f64>) -> String {
-    points.map_or_else(String::new, |p| format!("{p:+}"))
 }
 
 fn summary(out: &mut String, report: &Report) {

@@ -32,9 +32,9 @@ pub struct AuthenticationResults {
     pub version: Option<u32>,
     /// The results in header order; empty for `; none`.
     pub results: Vec<MethodResult>,
-    /// Pieces that were not a readable `method=result` and were skipped, verbatim (cut to
-    /// 60 characters), so a caller can report them.
-    pub skipped: Vec<String>,
+    /// What could not be read, one sentence each (a skipped piece is quoted, cut to 60
+    /// characters), so a caller can report it.
+    pub problems: Vec<String>,
 }
 
 /// One `method=result` with what follows it up to the next `;`.
@@ -84,9 +84,11 @@ pub fn parse_authentication_results(value: &str) -> Result<AuthenticationResults
             _ => (None, None, start),
         }
     };
-    let (results, mut skipped) = results_list(rest);
+    let (results, mut problems) = results_list(rest);
     if has_unclosed_comment(rest) {
-        skipped.push("an unclosed `(` comment: the text after it was read as a comment".to_owned());
+        problems.push(
+            "a `(` comment is never closed: the text after it was read as a comment".to_owned(),
+        );
     }
     if authserv_id.is_none() && results.is_empty() {
         return Err(ParseError::new(
@@ -97,7 +99,7 @@ pub fn parse_authentication_results(value: &str) -> Result<AuthenticationResults
         authserv_id,
         version,
         results,
-        skipped,
+        problems,
     })
 }
 
@@ -267,7 +269,8 @@ fn results_list(mut i: &str) -> (Vec<MethodResult>, Vec<String>) {
                 let rest = recover(i);
                 let piece = crate::lex::collapse_whitespace(&i[..i.len() - rest.len()]);
                 if piece != "none" && !piece.is_empty() {
-                    skipped.push(piece.chars().take(60).collect());
+                    let piece: String = piece.chars().take(60).collect();
+                    skipped.push(format!("skipped `{piece}`: not a `method=result`"));
                 }
                 i = rest;
             }
@@ -419,10 +422,10 @@ mod unclosed_tests {
         )
         .unwrap();
         assert_eq!(r.results.len(), 1);
-        assert!(r.skipped.iter().any(|s| s.contains("unclosed")));
+        assert!(r.problems.iter().any(|s| s.contains("never closed")));
         let r = parse_authentication_results("mx.example.net; dkim=pass (ok) header.d=a.example")
             .unwrap();
-        assert!(r.skipped.is_empty());
+        assert!(r.problems.is_empty());
     }
 }
 
