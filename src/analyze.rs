@@ -1,14 +1,47 @@
 //! The single-message pipeline: bytes → header block → evidence → audit → diagnosis →
 //! report.
 
+use crate::dns::RecordedDns;
 use crate::evidence::{self, Fields, authentication, hops, spam_headers};
 use crate::input::{InputError, classify};
 use crate::report::{HeaderValue, Report, SCHEMA_VERSION, Sender};
+use crate::verify::{self, Verifier};
 use crate::{audit, diagnose, message, trust};
 
-/// Analyses one message. Fails only when the input is not a mail message at all; a
-/// malformed header becomes an error entry in the report instead.
+/// What a run shares between messages: today the recorded DNS and the offline verifier
+/// (`--dns`), loaded once.
+#[derive(Default)]
+pub struct Context {
+    pub dns: Option<DnsContext>,
+}
+
+pub struct DnsContext {
+    pub dns: RecordedDns,
+    /// The file it was read from, for the report.
+    pub name: String,
+    pub verifier: Verifier,
+}
+
+impl DnsContext {
+    /// Reads a recorded-DNS file and sets up the offline verifier.
+    pub fn load(path: &std::path::Path) -> Result<Self, String> {
+        let dns = RecordedDns::load(path).map_err(|e| e.to_string())?;
+        Ok(DnsContext {
+            dns,
+            name: path.display().to_string(),
+            verifier: Verifier::offline()?,
+        })
+    }
+}
+
+/// Analyses one message without re-verification. Fails only when the input is not a mail
+/// message at all; a malformed header becomes an error entry in the report instead.
 pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
+    analyze_with(source, bytes, &Context::default())
+}
+
+/// Analyses one message with what the run shares (recorded DNS for re-verification).
+pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Report, InputError> {
     let classified = classify(bytes)?;
     let block = &classified.block;
     let mut fields = Fields::new(block);
@@ -61,7 +94,11 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
         errors,
         findings: Vec::new(),
         passed: Vec::new(),
+        verification: None,
     };
+    if let Some(dns) = &context.dns {
+        verify::verify_report(&mut report, bytes, &dns.dns, &dns.name, &dns.verifier);
+    }
     let observations = audit::run(&report, block, bytes);
     diagnose::diagnose(&mut report, observations);
     Ok(report)

@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod audit;
 pub mod diagnose;
+pub mod dns;
 pub mod domain;
 pub mod evidence;
 pub mod input;
@@ -17,7 +18,8 @@ pub mod message;
 pub mod render;
 pub mod report;
 pub mod trust;
+pub mod verify;
 
-pub use analyze::analyze;
+pub use analyze::{Context, DnsContext, analyze, analyze_with};
 pub use input::{Input, InputError};
 pub use report::Report;

@@ -5,8 +5,12 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use spamwhy::render::verification::Part;
 use spamwhy::render::{self, escape::terminal_safe, text::TextOptions};
-use spamwhy::{InputError, Report, analyze, input};
+use spamwhy::{Context, DnsContext, InputError, Report, analyze_with, input};
 
 /// Exit codes, also listed in `--help` and the README.
 mod exit {
@@ -18,6 +22,10 @@ mod exit {
     pub const NO_INPUT: u8 = 66;
     /// Writing the output failed (sysexits EX_IOERR).
     pub const OUTPUT: u8 = 74;
+    /// A DNS server did not answer, or a lookup could not be made (sysexits EX_UNAVAILABLE).
+    pub const DNS_UNAVAILABLE: u8 = 69;
+    /// The recorded-DNS file is missing or malformed (sysexits EX_CONFIG).
+    pub const DNS_FILE: u8 = 78;
 }
 
 const AFTER_HELP: &str = "\
@@ -26,7 +34,9 @@ Exit codes:
   2   the command line was wrong
   65  an input was empty or is not a mail message (the other inputs are still analysed)
   66  an input file is missing or cannot be read (the other inputs are still analysed)
+  69  `record`: the DNS server did not answer
   74  the output could not be written
+  78  the recorded-DNS file (--dns) is missing or malformed
 
 Examples:
   spamwhy flagged.eml
@@ -55,6 +65,11 @@ struct Cli {
     #[arg(long)]
     detail: bool,
 
+    /// Re-verify SPF, DKIM, DMARC, ARC and reverse DNS offline against this recorded-DNS
+    /// file (DNS master-file syntax; `spamwhy record` writes one). Never uses the network.
+    #[arg(long, value_name = "FILE")]
+    dns: Option<PathBuf>,
+
     /// When to colour text output. `auto` colours only a terminal and honours NO_COLOR.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -72,6 +87,25 @@ enum Command {
     },
     /// Print the man page (roff) to standard output.
     Man,
+    /// Re-verify one authentication method offline against recorded DNS.
+    #[command(subcommand)]
+    Verify(VerifyCommand),
+    /// Look up, live, every DNS record verifying MESSAGE needs and write them to a
+    /// recorded-DNS file. The only command that uses the network.
+    Record {
+        /// The message whose checks need recording.
+        #[arg(value_name = "MESSAGE")]
+        message: String,
+        /// Where to write the recorded DNS.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// The DNS server to ask (default: the system's first resolver).
+        #[arg(long, value_name = "IP[:PORT]")]
+        server: Option<String>,
+        /// Seconds allowed for each query; the whole recording is bounded by 30 times this.
+        #[arg(long, value_name = "S", default_value_t = 3.0)]
+        timeout: f64,
+    },
     /// Explain spam-filter rules: what each means, its cause on the checklist, its default
     /// score, whose fault it is and the fix. Works for SpamAssassin rules and Rspamd symbols.
     Explain {
@@ -79,6 +113,61 @@ enum Command {
         #[arg(required = true, value_name = "RULE")]
         rules: Vec<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum VerifyCommand {
+    /// SPF (RFC 7208 check_host) for an IP, HELO name and MAIL FROM address.
+    Spf {
+        /// The sending server's IP address.
+        #[arg(long)]
+        ip: IpAddr,
+        /// The name the server gave in HELO/EHLO.
+        #[arg(long)]
+        helo: Option<String>,
+        /// The envelope sender (MAIL FROM); empty or absent for a bounce.
+        #[arg(long, value_name = "ADDR")]
+        mail_from: Option<String>,
+        #[command(flatten)]
+        common: VerifyArgs,
+    },
+    /// Every DKIM signature of a message.
+    Dkim {
+        #[arg(value_name = "MESSAGE")]
+        message: String,
+        #[command(flatten)]
+        common: VerifyArgs,
+    },
+    /// DMARC for the message's From domain.
+    Dmarc {
+        #[arg(value_name = "MESSAGE")]
+        message: String,
+        #[command(flatten)]
+        common: VerifyArgs,
+    },
+    /// The message's ARC chain.
+    Arc {
+        #[arg(value_name = "MESSAGE")]
+        message: String,
+        #[command(flatten)]
+        common: VerifyArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// The recorded-DNS file to verify against.
+    #[arg(long, value_name = "FILE", required = true)]
+    dns: PathBuf,
+    /// `text` or `json`.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    format: VerifyFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -118,6 +207,13 @@ fn main() -> ExitCode {
                 Err(_) => ExitCode::from(exit::OUTPUT),
             };
         }
+        Some(Command::Verify(verify)) => return ExitCode::from(run_verify(verify)),
+        Some(Command::Record {
+            message,
+            output,
+            server,
+            timeout,
+        }) => return ExitCode::from(run_record(message, output, server.as_deref(), *timeout)),
         Some(Command::Explain { rules }) => {
             let width = usize::from(terminal_width());
             let text: Vec<String> = rules
@@ -134,6 +230,133 @@ fn main() -> ExitCode {
     ExitCode::from(run(&cli))
 }
 
+/// Loads `--dns`, or says which line of which file is wrong.
+fn load_dns(path: &Path) -> Result<Context, u8> {
+    match DnsContext::load(path) {
+        Ok(dns) => Ok(Context { dns: Some(dns) }),
+        Err(error) => {
+            eprintln!("spamwhy: {}", terminal_safe(&error));
+            Err(exit::DNS_FILE)
+        }
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> u8 {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) if writeln!(std::io::stdout(), "{json}").is_ok() => exit::OK,
+        _ => exit::OUTPUT,
+    }
+}
+
+fn print_text(text: &str) -> u8 {
+    if write!(std::io::stdout(), "{text}").is_ok() {
+        exit::OK
+    } else {
+        exit::OUTPUT
+    }
+}
+
+fn run_verify(command: &VerifyCommand) -> u8 {
+    let (common, message, part) = match command {
+        VerifyCommand::Spf {
+            ip,
+            helo,
+            mail_from,
+            common,
+        } => {
+            let context = match load_dns(&common.dns) {
+                Ok(context) => context,
+                Err(code) => return code,
+            };
+            let Some(dns) = &context.dns else {
+                return exit::DNS_FILE;
+            };
+            let cache = spamwhy::dns::cache::OfflineCache::new(&dns.dns, &[*ip]);
+            let input = spamwhy::verify::SpfInput {
+                ip: *ip,
+                helo: helo.clone(),
+                mail_from: mail_from.clone(),
+            };
+            let outcome = spamwhy::verify::check_spf(&dns.verifier, &cache, &dns.dns, &input);
+            return match common.format {
+                VerifyFormat::Json => print_json(&outcome.check),
+                VerifyFormat::Text => print_text(&render::verification::spf(&outcome.check)),
+            };
+        }
+        VerifyCommand::Dkim { message, common } => (common, message, Part::Dkim),
+        VerifyCommand::Dmarc { message, common } => (common, message, Part::Dmarc),
+        VerifyCommand::Arc { message, common } => (common, message, Part::Arc),
+    };
+    let context = match load_dns(&common.dns) {
+        Ok(context) => context,
+        Err(code) => return code,
+    };
+    let report = match input::read(message)
+        .and_then(|input| analyze_with(&input.source, &input.bytes, &context))
+    {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("spamwhy: {}: {error}", terminal_safe(message));
+            return input_error_code(&error);
+        }
+    };
+    let Some(verification) = &report.verification else {
+        return exit::DNS_FILE;
+    };
+    match (common.format, part) {
+        (VerifyFormat::Json, Part::Dkim) => print_json(&verification.dkim),
+        (VerifyFormat::Json, Part::Dmarc) => print_json(&verification.dmarc),
+        (VerifyFormat::Json, _) => print_json(&verification.arc),
+        (VerifyFormat::Text, part) => print_text(&render::verification::render(verification, part)),
+    }
+}
+
+fn run_record(message: &str, output: &Path, server: Option<&str>, timeout: f64) -> u8 {
+    let input = match input::read(message) {
+        Ok(input) => input,
+        Err(error) => {
+            eprintln!("spamwhy: {}: {error}", terminal_safe(message));
+            return input_error_code(&error);
+        }
+    };
+    let options = spamwhy::dns::record::Options {
+        server: server.map(str::to_owned),
+        timeout: std::time::Duration::from_secs_f64(timeout.clamp(0.1, 60.0)),
+    };
+    match spamwhy::dns::record::record_message(&input.source, &input.bytes, &options) {
+        Ok(recorded) => match std::fs::write(output, recorded.zone_text) {
+            Ok(()) => {
+                eprintln!(
+                    "spamwhy: recorded {} answers for {} names in {}",
+                    recorded.answers,
+                    recorded.names,
+                    output.display()
+                );
+                exit::OK
+            }
+            Err(error) => {
+                eprintln!("spamwhy: {}: {error}", output.display());
+                exit::OUTPUT
+            }
+        },
+        Err(spamwhy::dns::record::RecordError::Input(error)) => {
+            eprintln!("spamwhy: {}: {error}", terminal_safe(message));
+            input_error_code(&error)
+        }
+        Err(error) => {
+            eprintln!("spamwhy: {error}");
+            exit::DNS_UNAVAILABLE
+        }
+    }
+}
+
+fn input_error_code(error: &InputError) -> u8 {
+    match error {
+        InputError::NotFound | InputError::Unreadable(_) => exit::NO_INPUT,
+        InputError::Empty | InputError::NotMail(_) => exit::NOT_MAIL,
+    }
+}
+
 fn run(cli: &Cli) -> u8 {
     let stdout = std::io::stdout();
     let color = match cli.color {
@@ -148,11 +371,20 @@ fn run(cli: &Cli) -> u8 {
         detail: cli.detail,
         width: terminal_width(),
     };
+    let context = match &cli.dns {
+        Some(path) => match load_dns(path) {
+            Ok(context) => context,
+            Err(code) => return code,
+        },
+        None => Context::default(),
+    };
     let mut code = exit::OK;
     let mut reports: Vec<Report> = Vec::new();
     let mut out = stdout.lock();
     for source in &cli.inputs {
-        match input::read(source).and_then(|input| analyze(&input.source, &input.bytes)) {
+        match input::read(source)
+            .and_then(|input| analyze_with(&input.source, &input.bytes, &context))
+        {
             Ok(report) => {
                 let rendered = match cli.format {
                     Format::Json => {
@@ -172,10 +404,7 @@ fn run(cli: &Cli) -> u8 {
             }
             Err(error) => {
                 eprintln!("spamwhy: {}: {error}", terminal_safe(source));
-                code = code.max(match error {
-                    InputError::NotFound | InputError::Unreadable(_) => exit::NO_INPUT,
-                    InputError::Empty | InputError::NotMail(_) => exit::NOT_MAIL,
-                });
+                code = code.max(input_error_code(&error));
             }
         }
     }

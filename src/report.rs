@@ -32,6 +32,120 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Checks the message passed (what is already right).
     pub passed: Vec<Passed>,
+    /// SPF, DKIM, DMARC, ARC and iprev recomputed offline from recorded DNS (`--dns`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+}
+
+/// Results recomputed from recorded DNS, in the RFCs' own words (`pass`, `fail`,
+/// `softfail`, `neutral`, `none`, `temperror`, `permerror`), each with the reason.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Verification {
+    /// The recorded-DNS file.
+    pub dns: String,
+    pub spf: Option<SpfCheck>,
+    pub dkim: Vec<DkimCheck>,
+    pub dmarc: Option<DmarcCheck>,
+    pub arc: Option<Check>,
+    pub iprev: Option<IprevCheck>,
+    /// The records the checklist asks for, checked one by one.
+    pub records: Vec<RecordCheck>,
+    /// Where the recipient's Authentication-Results and the recomputed result differ, and why.
+    pub comparisons: Vec<Comparison>,
+    /// Names verification asked that the file does not mention, answered as "does not
+    /// exist" (the file is a closed world).
+    pub assumed_nonexistent: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub result: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpfCheck {
+    /// The MAIL FROM identity's result (the one DMARC uses).
+    pub result: String,
+    pub reason: String,
+    pub ip: String,
+    pub mail_from: Option<String>,
+    /// The domain whose record was evaluated.
+    pub domain: String,
+    /// That domain's SPF record as recorded.
+    pub record: Option<String>,
+    pub helo: Option<SpfIdentity>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpfIdentity {
+    pub name: String,
+    pub result: String,
+    pub reason: String,
+    pub record: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DkimCheck {
+    pub d: Option<String>,
+    pub s: Option<String>,
+    pub a: Option<String>,
+    pub result: String,
+    pub reason: String,
+    /// The signature's `x=` has passed since the message arrived: it was valid then, and
+    /// cannot be re-checked now.
+    pub expired_since_arrival: bool,
+    pub key_type: Option<String>,
+    pub key_bits: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DmarcCheck {
+    pub result: String,
+    pub reason: String,
+    /// The From domain.
+    pub domain: String,
+    /// The domain whose `_dmarc` record applied (the From domain or its organisational
+    /// domain).
+    pub policy_domain: Option<String>,
+    pub policy: Option<String>,
+    pub spf_aligned: bool,
+    pub dkim_aligned: bool,
+    pub record: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IprevCheck {
+    pub result: String,
+    pub reason: String,
+    pub ip: String,
+    pub ptr: Vec<String>,
+    /// A PTR name resolves back to the IP (forward-confirmed reverse DNS).
+    pub forward_confirmed: bool,
+}
+
+/// One record the checklist asks for.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordCheck {
+    /// `spf-present`, `spf-all`, `spf-lookups`, `spf-plus-all`, `spf-ptr`, `dkim-key`,
+    /// `dmarc-present`, `dmarc-policy`, `mx-present`, `ptr-present`, `ptr-forward`.
+    pub check: String,
+    /// The DNS name checked.
+    pub name: String,
+    /// `pass`, `warn` or `fail`.
+    pub result: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub method: String,
+    /// What the recipient's Authentication-Results said.
+    pub recorded: String,
+    /// What verification says now.
+    pub recomputed: String,
+    pub agree: bool,
+    pub explanation: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -165,3 +165,106 @@ fn usage_errors_exit_with_two() {
         Some(2)
     );
 }
+
+#[test]
+fn verify_spf_prints_the_result_and_why() {
+    let dns = "corpus/dns/09-rspamd-milter-add-header.zone";
+    let output = spamwhy(&[
+        "verify",
+        "spf",
+        "--ip",
+        "192.0.2.61",
+        "--helo",
+        "vps4711",
+        "--mail-from",
+        "vorstand@nordlicht-verein.example",
+        "--dns",
+        dns,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("pass"), "{}", stdout(&output));
+    let output = spamwhy(&[
+        "verify",
+        "spf",
+        "--ip",
+        "203.0.113.9",
+        "--mail-from",
+        "vorstand@nordlicht-verein.example",
+        "--dns",
+        dns,
+        "--format",
+        "json",
+    ]);
+    let check: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(check["result"], "fail");
+    assert!(
+        check["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not list 203.0.113.9")
+    );
+}
+
+#[test]
+fn verify_dmarc_and_dkim_of_a_message() {
+    let dns = "corpus/dns/18-gmail-workspace-dmarc-fail.zone";
+    let message = "corpus/18-gmail-workspace-dmarc-fail.eml";
+    let output = spamwhy(&["verify", "dmarc", message, "--dns", dns, "--format", "json"]);
+    let check: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(check["result"], "fail");
+    assert_eq!(check["policy"], "quarantine");
+    let output = spamwhy(&["verify", "dkim", message, "--dns", dns]);
+    assert!(stdout(&output).contains("DKIM"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_malformed_dns_file_names_the_file_and_line() {
+    let dir = std::env::temp_dir().join(format!("spamwhy-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.zone");
+    std::fs::write(
+        &bad,
+        "example.com. IN A 192.0.2.1\nexample.com. IN A not-an-ip\n",
+    )
+    .unwrap();
+    let bad = bad.to_string_lossy().into_owned();
+    let output = spamwhy(&["--dns", &bad, SA_MESSAGE]);
+    assert_eq!(output.status.code(), Some(78));
+    let err = stderr(&output);
+    assert!(
+        err.contains(&bad) && err.contains("line 2") && err.contains("not-an-ip"),
+        "{err}"
+    );
+}
+
+#[test]
+fn analysis_with_recorded_dns_never_touches_the_network() {
+    // An empty network namespace has no interfaces at all, not even loopback: any attempt
+    // to resolve or connect would fail and change the result.
+    let probe = Command::new("unshare").args(["-n", "true"]).output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must be able to create a network namespace (unshare -n)"
+        );
+        eprintln!("skipped: cannot create a network namespace here");
+        return;
+    }
+    let args = [
+        "--format",
+        "json",
+        "--dns",
+        "corpus/dns/09-rspamd-milter-add-header.zone",
+        RSPAMD_MESSAGE,
+    ];
+    let online = spamwhy(&args);
+    let offline = Command::new("unshare")
+        .arg("-n")
+        .arg(env!("CARGO_BIN_EXE_spamwhy"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert!(offline.status.success(), "{}", stderr(&offline));
+    assert_eq!(stdout(&online), stdout(&offline));
+}

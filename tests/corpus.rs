@@ -62,6 +62,35 @@ fn pinned_explanations_keep_their_wording() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Messages with recorded DNS in `corpus/dns/NAME.zone` are also analysed with `--dns`; the
+/// report, verification included, is pinned in `NAME.verified.json`.
+#[test]
+fn corpus_messages_with_recorded_dns_verify_as_pinned() {
+    let bless = std::env::var_os("SPAMWHY_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut zones: Vec<PathBuf> = std::fs::read_dir("corpus/dns")
+        .expect("corpus/dns exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "zone"))
+        .collect();
+    zones.sort();
+    assert!(zones.len() >= 3);
+    for zone in zones {
+        let stem = zone.file_stem().unwrap().to_string_lossy().into_owned();
+        let message = Path::new("corpus").join(format!("{stem}.eml"));
+        let context = spamwhy::Context {
+            dns: Some(spamwhy::DnsContext::load(&zone).unwrap()),
+        };
+        let source = message.to_string_lossy().into_owned();
+        let report =
+            spamwhy::analyze_with(&source, &std::fs::read(&message).unwrap(), &context).unwrap();
+        let actual = format!("{}\n", spamwhy::render::json::report(&report));
+        let expected_file = Path::new("corpus").join(format!("{stem}.verified.json"));
+        failures.extend(check_snapshot(&expected_file, &actual, bless));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn corpus_is_large_enough() {
     assert!(

@@ -10,6 +10,7 @@
 
 mod authentication;
 mod rules;
+mod verification;
 
 use std::collections::BTreeMap;
 
@@ -75,6 +76,9 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
 
     let mut observations = observations;
     observations.extend(authentication::observe(&report.authentication));
+    if let Some(checked) = &report.verification {
+        observations.extend(verification::observe(checked));
+    }
     for observation in observations {
         let tally = tallies.entry(observation.cause.to_owned()).or_default();
         if observation.passed {

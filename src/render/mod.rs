@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod rule;
 pub mod text;
+pub mod verification;
 
 /// Display names of the filter ids.
 const FILTER_NAMES: &[(&str, &str)] = &[

@@ -72,6 +72,13 @@ pub fn render(report: &Report, options: TextOptions) -> String {
         let _ = writeln!(out, "  {}", verdict_line(verdict, options));
     }
     findings(&mut out, report, options);
+    if let Some(verification) = &report.verification {
+        let _ = write!(
+            out,
+            "\n{}",
+            super::verification::render(verification, super::verification::Part::All)
+        );
+    }
     if options.detail {
         for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
             let _ = writeln!(out, "\n{} rules", filter_name(&verdict.filter));
