@@ -49,6 +49,19 @@ impl<'a> Fields<'a> {
         taken
     }
 
+    /// The topmost unused field with this name, marked as used; later ones stay for other
+    /// readers.
+    pub fn take_first(&mut self, name: &str) -> Option<&'a HeaderField> {
+        let block = self.block;
+        let index = block
+            .fields
+            .iter()
+            .zip(&self.used)
+            .position(|(f, used)| !used && f.is(name))?;
+        self.used[index] = true;
+        block.fields.get(index)
+    }
+
     /// Whether any field has this name (used or not).
     pub fn has(&self, name: &str) -> bool {
         self.has_where(|f| f.is(name))
@@ -82,6 +95,8 @@ pub fn header_error(field: &HeaderField, error: &ParseError) -> HeaderError {
 /// A verdict under construction: readers note each header they read and what it said.
 pub struct VerdictBuilder {
     pub verdict: Verdict,
+    /// Rule name → position in `verdict.rules`, so merging stays linear on huge lists.
+    rule_index: std::collections::HashMap<String, usize>,
 }
 
 impl VerdictBuilder {
@@ -99,6 +114,7 @@ impl VerdictBuilder {
                 details: Vec::new(),
                 errors: Vec::new(),
             },
+            rule_index: std::collections::HashMap::new(),
         }
     }
 
@@ -132,7 +148,11 @@ impl VerdictBuilder {
         description: Option<String>,
         options: Vec<String>,
     ) {
-        if let Some(rule) = self.verdict.rules.iter_mut().find(|r| r.name == name) {
+        if let Some(rule) = self
+            .rule_index
+            .get(name)
+            .and_then(|&at| self.verdict.rules.get_mut(at))
+        {
             rule.points = rule.points.or(points);
             rule.description = rule.description.take().or(description);
             if rule.options.is_empty() {
@@ -140,6 +160,8 @@ impl VerdictBuilder {
             }
             return;
         }
+        self.rule_index
+            .insert(name.to_owned(), self.verdict.rules.len());
         self.verdict.rules.push(Rule {
             name: name.to_owned(),
             points,

@@ -7,7 +7,9 @@ use spamwhy_headers::rspamd::{
     Symbol, parse_action, parse_bar, parse_exim_rspamd_report, parse_pre_result,
     parse_rspamd_report, parse_rspamd_score, parse_spamd_result,
 };
-use spamwhy_headers::spamassassin::{parse_spam_flag, parse_spam_level, parse_spam_status};
+use spamwhy_headers::spamassassin::{
+    parse_score, parse_spam_flag, parse_spam_level, parse_spam_status,
+};
 
 use super::spamassassin::is_spamassassin_status;
 use super::{Fields, VerdictBuilder};
@@ -24,36 +26,67 @@ fn is_rspamd_specific(field: &HeaderField) -> bool {
         || (name == "x-spam-report" && field.value.trim_start().starts_with("Action:"))
 }
 
-pub fn read(fields: &mut Fields<'_>) -> Option<Verdict> {
+/// One verdict per Rspamd scan: the topmost `X-Spamd-Result` with every other Rspamd
+/// header, and one more verdict for each older `X-Spamd-Result` (a message scanned by two
+/// Rspamd servers on its way).
+pub fn read(fields: &mut Fields<'_>) -> Vec<Verdict> {
+    let mut results = fields.take("X-Spamd-Result").into_iter();
+    let first = results.next();
+    let older: Vec<Verdict> = results
+        .map(|field| {
+            let mut builder = VerdictBuilder::new("rspamd");
+            builder.detail("scan", "an earlier Rspamd scan on the way");
+            read_spamd_result(&mut builder, field, &mut Vec::new());
+            builder.finish()
+        })
+        .collect();
+    let mut verdicts: Vec<Verdict> = read_main(fields, first).into_iter().collect();
+    verdicts.extend(older);
+    verdicts
+}
+
+fn read_spamd_result(builder: &mut VerdictBuilder, field: &HeaderField, symbols: &mut Vec<Symbol>) {
+    builder.read(field);
+    match parse_spamd_result(&field.value) {
+        Ok(result) => {
+            builder.verdict.score = result.score;
+            builder.verdict.threshold = result.threshold;
+            if result.is_reject == Some(true) {
+                builder
+                    .verdict
+                    .action
+                    .get_or_insert_with(|| "reject".to_owned());
+                builder.verdict.spam = Some(true);
+            }
+            if let Some(metric) = result.metric {
+                builder.detail("metric", metric);
+            }
+            for symbol in result.symbols {
+                builder.rule(&symbol.name, symbol.score, None, symbol.options.clone());
+                symbols.push(symbol);
+            }
+        }
+        Err(e) => builder.error(field, &e),
+    }
+}
+
+fn read_main(fields: &mut Fields<'_>, spamd_result: Option<&HeaderField>) -> Option<Verdict> {
     let specific = fields.take_where(is_rspamd_specific);
-    if specific.is_empty() {
+    if specific.is_empty() && spamd_result.is_none() {
         return None;
     }
     let sa_present =
         fields.has_where(|f| f.is("X-Spam-Status") && is_spamassassin_status(&f.value));
     let mut builder = VerdictBuilder::new("rspamd");
     let mut symbols: Vec<Symbol> = Vec::new();
+    if let Some(field) = spamd_result {
+        read_spamd_result(&mut builder, field, &mut symbols);
+    }
+    let from_result = !symbols.is_empty();
     for field in &specific {
         builder.read(field);
         let value = field.unfolded();
         match field.name.to_ascii_lowercase().as_str() {
-            "x-spamd-result" => match parse_spamd_result(&field.value) {
-                Ok(result) => {
-                    builder.verdict.score = result.score;
-                    builder.verdict.threshold = result.threshold;
-                    if result.is_reject == Some(true) {
-                        builder
-                            .verdict
-                            .action
-                            .get_or_insert_with(|| "reject".to_owned());
-                    }
-                    if let Some(metric) = result.metric {
-                        builder.detail("metric", metric);
-                    }
-                    symbols.extend(result.symbols);
-                }
-                Err(e) => builder.error(field, &e),
-            },
             "x-rspamd-action" => match parse_action(&value) {
                 Ok(action) => builder.verdict.action = Some(action),
                 Err(e) => builder.error(field, &e),
@@ -123,27 +156,59 @@ pub fn read(fields: &mut Fields<'_>) -> Option<Verdict> {
     // form is absent.
     let shared = fields.take_where(|f| {
         (f.is("X-Spam-Status") && !is_spamassassin_status(&f.value))
-            || (!sa_present && (f.is("X-Spam") || f.is("X-Spam-Bar") || f.is("X-Spam-Level")))
-            || (!sa_present && f.is("X-Spam-Flag"))
+            || (!sa_present
+                && ["X-Spam", "X-Spam-Bar", "X-Spam-Level", "X-Spam-Flag"]
+                    .iter()
+                    .any(|name| f.is(name)))
     });
-    for field in &shared {
+    // X-Spam-Score: the topmost one, when SpamAssassin does not claim it.
+    let score_header = if sa_present {
+        None
+    } else {
+        fields.take_first("X-Spam-Score")
+    };
+    // Set by the recipient's MTA from Rspamd's result (Exim's "Yes" with a tagged subject):
+    // it marked the message as spam whatever Rspamd's own action said.
+    let mut flagged = None;
+    for field in shared.iter().chain(score_header.as_ref()) {
         builder.read(field);
         let value = field.unfolded();
         if field.is("X-Spam-Status") {
+            if let Ok(status) = parse_spam_status(&field.value) {
+                flagged = flagged.or(status.is_spam);
+            }
             read_status(&mut builder, field);
         } else if field.is("X-Spam") || field.is("X-Spam-Flag") {
-            builder.verdict.spam = builder.verdict.spam.or(parse_spam_flag(&value));
+            flagged = flagged.or(parse_spam_flag(&value));
         } else if field.is("X-Spam-Level") {
             builder.detail("level", parse_spam_level(&field.value).to_string());
+        } else if field.is("X-Spam-Score") {
+            match parse_score(&value) {
+                Ok(score) => builder.verdict.score = builder.verdict.score.or(Some(score)),
+                Err(e) => builder.error(field, &e),
+            }
         } else {
             builder.detail("bar", value);
         }
     }
-    for symbol in symbols {
-        builder.rule(&symbol.name, symbol.score, None, symbol.options);
+    if !from_result {
+        for symbol in symbols {
+            builder.rule(&symbol.name, symbol.score, None, symbol.options);
+        }
     }
     if let Some(action) = &builder.verdict.action {
         builder.verdict.spam = Some(!NOT_SPAM_ACTIONS.contains(&action.as_str()));
+    }
+    match (flagged, builder.verdict.spam) {
+        (Some(true), Some(false)) => {
+            builder.detail(
+                "flagged_by_header",
+                "the receiving server marked it as spam",
+            );
+            builder.verdict.spam = Some(true);
+        }
+        (Some(flag), None) => builder.verdict.spam = Some(flag),
+        _ => {}
     }
     Some(builder.finish())
 }

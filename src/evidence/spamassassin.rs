@@ -121,18 +121,9 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
             builder.verdict.spam = parse_spam_flag(&field.value);
         }
     }
-    for field in &scores {
-        match parse_score(&field.value) {
-            Ok(score) => {
-                builder.read(field);
-                builder.verdict.score = builder.verdict.score.or(Some(score));
-            }
-            Err(e) => builder.error(field, &e),
-        }
-    }
     for field in &reports {
         match parse_spam_report(&field.value) {
-            Ok(report) => {
+            Ok(report) if !report.lines.is_empty() || report.score.is_some() => {
                 builder.read(field);
                 builder.verdict.score = builder.verdict.score.or(report.score);
                 builder.verdict.threshold = builder.verdict.threshold.or(report.required);
@@ -144,6 +135,30 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
                         line.details,
                     );
                 }
+            }
+            // Some sites put the status template in X-Spam-Report.
+            report => match parse_spam_status(&field.value) {
+                Ok(status) if is_spamassassin_status(&field.value) => {
+                    builder.read(field);
+                    builder.verdict.spam = builder.verdict.spam.or(status.is_spam);
+                    builder.verdict.score = builder.verdict.score.or(status.score);
+                    builder.verdict.threshold = builder.verdict.threshold.or(status.required);
+                    add_tests(&mut builder, &status.tests);
+                }
+                _ => match report {
+                    Ok(_) => builder.read(field),
+                    Err(e) => builder.error(field, &e),
+                },
+            },
+        }
+    }
+    // X-Spam-Score is only a fallback: other software writes it too, and the status line or
+    // the report's own summary is SpamAssassin's own word.
+    for field in &scores {
+        match parse_score(&field.value) {
+            Ok(score) => {
+                builder.read(field);
+                builder.verdict.score = builder.verdict.score.or(Some(score));
             }
             Err(e) => builder.error(field, &e),
         }
@@ -210,6 +225,14 @@ fn read_exim(fields: &mut Fields<'_>) -> Option<Verdict> {
                 Ok(report) => {
                     builder.verdict.score = builder.verdict.score.or(report.score);
                     builder.verdict.threshold = report.required;
+                    for line in report.lines {
+                        builder.rule(
+                            &line.name,
+                            Some(line.points),
+                            Some(line.description),
+                            line.details,
+                        );
+                    }
                     add_tests(&mut builder, &report.tests);
                     if let Some(autolearn) = report.autolearn {
                         builder.detail("autolearn", autolearn);

@@ -602,22 +602,16 @@ fn exim_report_shape(value: &str) -> bool {
 /// without a key continues the previous item); unfolded ones have items separated by spaces.
 /// `None` when the value does not start with a key.
 fn exim_items(value: &str) -> Option<Vec<(EximKey, &str)>> {
-    let multiline = value.trim_matches(is_wsp).contains(['\n', '\r']);
+    // Keys start after whitespace, one per line or several on a line (Exim writes
+    // `Action: no action Symbol: A(0.00)` and wraps wherever it likes).
     let mut marks: Vec<(usize, EximKey, usize)> = Vec::new();
-    let mut line_start = true;
     let mut prev_wsp = true;
     for (pos, c) in value.char_indices() {
-        let boundary = if multiline { line_start } else { prev_wsp };
-        if boundary
+        if prev_wsp
             && !is_wsp(c)
             && let Some((key, len)) = value.get(pos..).and_then(exim_key_at)
         {
             marks.push((pos, key, len));
-        }
-        if c == '\n' || c == '\r' {
-            line_start = true;
-        } else if !is_wsp(c) {
-            line_start = false;
         }
         prev_wsp = is_wsp(c);
     }
@@ -691,6 +685,23 @@ fn merge_symbol(symbols: &mut Vec<Symbol>, sym: Symbol) {
             }
         }
         None => symbols.push(sym),
+    }
+}
+
+#[cfg(test)]
+mod inline_symbol_tests {
+    use super::*;
+
+    #[test]
+    fn several_symbols_on_one_line() {
+        let report = parse_exim_rspamd_report(
+            " Action: no action Symbol: IP_SCORE(0.00)\n\tSymbol: RCPT_COUNT_FIVE(0.00) Symbol: R_SPF_ALLOW(-0.20)",
+        )
+        .unwrap();
+        assert_eq!(report.action.as_deref(), Some("no action"));
+        let names: Vec<&str> = report.symbols.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["IP_SCORE", "RCPT_COUNT_FIVE", "R_SPF_ALLOW"]);
+        assert_eq!(report.symbols[2].score, Some(-0.2));
     }
 }
 

@@ -81,6 +81,9 @@ pub struct EximSpamReport {
     pub required: Option<f64>,
     pub tests: Vec<Test>,
     pub autolearn: Option<String>,
+    /// The full points table, when the header carries SpamAssassin's report template
+    /// ("Content analysis details: ... pts rule name description") instead of the short form.
+    pub lines: Vec<ReportLine>,
 }
 
 /// Fastmail's `X-Spam-hits` (also the `Report='...'` list inside Sophos `X-PMX-Spam`).
@@ -880,6 +883,24 @@ fn exim_summary(i: &str) -> IResult<&str, (f64, Option<f64>)> {
 pub fn parse_exim_spam_report(value: &str) -> Result<EximSpamReport, ParseError> {
     let mut report = EximSpamReport::default();
     let mut rest = value.trim_start_matches(is_wsp);
+    // Exim can be configured with SpamAssassin's full report template: read the table.
+    if !rest.starts_with('(')
+        && let Ok(table) = parse_spam_report(value)
+        && !table.lines.is_empty()
+    {
+        report.score = table.score;
+        report.required = table.required;
+        report.tests = table
+            .lines
+            .iter()
+            .map(|line| Test {
+                name: line.name.clone(),
+                score: Some(line.points),
+            })
+            .collect();
+        report.lines = table.lines;
+        return Ok(report);
+    }
     let mut summary = false;
     if rest.starts_with('(') {
         let (after, inner) = comment(rest).unwrap_or(("", rest));
@@ -1160,6 +1181,29 @@ pub fn parse_checker_version(value: &str) -> Option<CheckerVersion> {
         date,
         host,
     })
+}
+
+#[cfg(test)]
+mod exim_full_report_tests {
+    use super::*;
+
+    #[test]
+    fn exim_header_with_the_full_report_template() {
+        let value = " Spam detection software, running on the system \"mx.example.org\",\n has NOT identified this incoming email as spam.\n \n Content analysis details:   (-1.0 points, 5.0 required)\n \n  pts rule name              description\n ---- ---------------------- --------------------------------------------------\n -1.0 ALL_TRUSTED            Passed through trusted hosts only via SMTP";
+        let report = parse_exim_spam_report(value).unwrap();
+        assert_eq!((report.score, report.required), (Some(-1.0), Some(5.0)));
+        assert_eq!(
+            report.tests,
+            vec![Test {
+                name: "ALL_TRUSTED".into(),
+                score: Some(-1.0)
+            }]
+        );
+        assert_eq!(
+            report.lines[0].description,
+            "Passed through trusted hosts only via SMTP"
+        );
+    }
 }
 
 #[cfg(test)]
@@ -1748,6 +1792,7 @@ X-Barracuda-Spam-Report: Code version 3.2, rules version 3.2.3.152631
                     test("SPF_PASS", Some(-0.001)),
                 ],
                 autolearn: Some("no".into()),
+                lines: Vec::new(),
             }
         );
     }
