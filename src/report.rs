@@ -52,8 +52,8 @@ pub struct Verification {
     pub records: Vec<RecordCheck>,
     /// Where the recipient's Authentication-Results and the recomputed result differ, and why.
     pub comparisons: Vec<Comparison>,
-    /// Names verification asked that the file does not mention, answered as "does not
-    /// exist" (the file is a closed world).
+    /// Lookups (`name TYPE`) the file does not cover, answered as "does not exist" or, for
+    /// a name it lists with other types, "no such record": the file is a closed world.
     pub assumed_nonexistent: Vec<String>,
 }
 

@@ -51,7 +51,8 @@ pub struct RecordedDns {
     nxdomain: HashSet<String>,
     /// Every owner name the file mentions, with any type.
     names: HashSet<String>,
-    /// Lookups of names the file does not mention, answered as "does not exist".
+    /// Lookups the file does not cover: a name it never mentions (answered "does not
+    /// exist"), or a type it does not list for a name it does (answered "no data").
     unlisted: Mutex<BTreeSet<(String, RecordType)>>,
 }
 
@@ -131,13 +132,16 @@ impl RecordedDns {
                 name = fqdn(target);
                 continue;
             }
-            if self.names.contains(&name) {
-                return Answer::NoData;
-            }
+            // Not recorded for this type: the answer is assumed, and remembered as such.
+            let exists = self.names.contains(&name);
             if let Ok(mut unlisted) = self.unlisted.lock() {
                 unlisted.insert((name, record_type.clone()));
             }
-            return Answer::NxDomain { listed: false };
+            return if exists {
+                Answer::NoData
+            } else {
+                Answer::NxDomain { listed: false }
+            };
         }
         Answer::ServFail
     }
@@ -175,6 +179,11 @@ mod tests {
             Answer::Records(_)
         ));
         assert_eq!(dns.lookup("example.com", &RecordType::Aaaa), Answer::NoData);
+        assert_eq!(
+            dns.unlisted(),
+            vec![("example.com.".to_owned(), RecordType::Aaaa)]
+        );
+        dns.clear_unlisted();
         assert_eq!(dns.lookup("example.com", &RecordType::Mx), Answer::ServFail);
         assert_eq!(
             dns.lookup("gone.example", &RecordType::A),

@@ -147,6 +147,13 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
                 }
                 _ => match report {
                     Ok(_) => builder.read(field),
+                    // "(no report template found)": SA-Exim saying there is nothing to show.
+                    Err(_)
+                        if field.unfolded().starts_with('(') && field.unfolded().ends_with(')') =>
+                    {
+                        builder.read(field);
+                        builder.detail("report", field.unfolded());
+                    }
                     Err(e) => builder.error(field, &e),
                 },
             },

@@ -117,7 +117,7 @@ pub fn render(verification: &Verification, part: Part) -> String {
     if !verification.assumed_nonexistent.is_empty() {
         let _ = writeln!(
             out,
-            "\n  Not in the recorded DNS, treated as nonexistent: {}",
+            "\n  Not in the recorded DNS, treated as absent: {}",
             terminal_safe(&verification.assumed_nonexistent.join(", "))
         );
     }

@@ -88,7 +88,7 @@ impl Keys {
     /// The recorded DNS for a sender with these keys and the given SPF/DMARC records.
     pub fn zone(&self, spf: &str, dmarc: Option<&str>) -> String {
         let mut zone = format!(
-            "$ORIGIN {DOMAIN}.\n@ 300 IN TXT {spf}\n@ 300 IN MX 10 mail\nmail 300 IN A {SENDER_IP}\nrsa._domainkey 300 IN TXT {rsa}\ned._domainkey 300 IN TXT {ed}\n25.2.0.192.in-addr.arpa. 300 IN PTR mail.{DOMAIN}.\n",
+            "$ORIGIN {DOMAIN}.\n@ 300 IN TXT {spf}\n@ 300 IN MX 10 mail.{DOMAIN}.\nmail 300 IN A {SENDER_IP}\nrsa._domainkey 300 IN TXT {rsa}\ned._domainkey 300 IN TXT {ed}\n25.2.0.192.in-addr.arpa. 300 IN PTR mail.{DOMAIN}.\n",
             spf = txt(spf),
             rsa = txt(&format!("v=DKIM1; k=rsa; p={}", self.rsa_public)),
             ed = txt(&format!("v=DKIM1; k=ed25519; p={}", self.ed_public)),

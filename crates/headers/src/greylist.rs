@@ -74,8 +74,20 @@ pub fn parse_greylist(value: &str) -> Result<Greylist, ParseError> {
         });
     }
     let Some(at) = lower.find("delayed") else {
+        // SQLgrey's "from auto-whitelisted by SQLgrey-1.8.0", milter-greylist's "inspected by
+        // ...": the message went through without a delay.
+        if let Some(by) = lower
+            .find(" by ")
+            .filter(|_| lower.contains("whitelist") || lower.contains("inspected"))
+        {
+            return Ok(Greylist {
+                delay_seconds: None,
+                software: software_after_by(&text),
+                reason_not_delayed: Some(text[..by].trim().to_owned()).filter(|r| !r.is_empty()),
+            });
+        }
         return Err(ParseError::new(
-            "expected `delayed ...` or `not delayed ...`",
+            "expected `delayed ...`, `not delayed ...` or `... whitelisted by ...`",
         ));
     };
     let after = &text[at + "delayed".len()..];
@@ -116,6 +128,18 @@ mod tests {
             g.reason_not_delayed.as_deref(),
             Some("Sender IP whitelisted")
         );
+    }
+
+    #[test]
+    fn passed_without_delay() {
+        let g = parse_greylist("from auto-whitelisted by SQLgrey-1.8.0").unwrap();
+        assert_eq!(
+            (g.delay_seconds, g.software.as_deref()),
+            (None, Some("SQLgrey-1.8.0"))
+        );
+        let g = parse_greylist("inspected by milter-greylist-4.5.16 (mx1.example.com [10.5.110.46]);\n\tSat, 24 Aug 2019 13:33:26 +0000 (UTC) for IP:'192.0.2.98'").unwrap();
+        assert_eq!(g.delay_seconds, None);
+        assert_eq!(g.reason_not_delayed.as_deref(), Some("inspected"));
     }
 
     #[test]
