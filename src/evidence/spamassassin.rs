@@ -45,6 +45,19 @@ fn add_tests(builder: &mut VerdictBuilder, tests: &[sa::Test]) {
     }
 }
 
+/// Rows of a points table: each rule with its points, the description the message carries,
+/// and the `[...]` detail lines as options.
+fn add_report_lines(builder: &mut VerdictBuilder, lines: Vec<sa::ReportLine>) {
+    for line in lines {
+        builder.rule(
+            &line.name,
+            Some(line.points),
+            Some(line.description),
+            line.details,
+        );
+    }
+}
+
 fn apply_status(builder: &mut VerdictBuilder, status: SpamStatus) {
     builder.verdict.spam = status.is_spam;
     builder.verdict.score = status.score;
@@ -127,14 +140,7 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
                 builder.read(field);
                 builder.verdict.score = builder.verdict.score.or(report.score);
                 builder.verdict.threshold = builder.verdict.threshold.or(report.required);
-                for line in report.lines {
-                    builder.rule(
-                        &line.name,
-                        Some(line.points),
-                        Some(line.description),
-                        line.details,
-                    );
-                }
+                add_report_lines(&mut builder, report.lines);
             }
             // Some sites put the status template in X-Spam-Report.
             report => match parse_spam_status(&field.value) {
@@ -232,14 +238,7 @@ fn read_exim(fields: &mut Fields<'_>) -> Option<Verdict> {
                 Ok(report) => {
                     builder.verdict.score = builder.verdict.score.or(report.score);
                     builder.verdict.threshold = report.required;
-                    for line in report.lines {
-                        builder.rule(
-                            &line.name,
-                            Some(line.points),
-                            Some(line.description),
-                            line.details,
-                        );
-                    }
+                    add_report_lines(&mut builder, report.lines);
                     add_tests(&mut builder, &report.tests);
                     if let Some(autolearn) = report.autolearn {
                         builder.detail("autolearn", autolearn);

@@ -59,10 +59,7 @@ impl MethodResult {
     /// The first value of a property, comparing keys ignoring ASCII case (RFC 8601 ptypes and
     /// properties are case-insensitive).
     pub fn property(&self, key: &str) -> Option<&str> {
-        self.properties
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        crate::first_value(&self.properties, key)
     }
 }
 

@@ -17,4 +17,13 @@ pub mod rspamd;
 pub mod spamassassin;
 
 pub use block::{HeaderBlock, HeaderField, split_header_block, unfold};
+
+/// The first value of `key` in a list of key-value pairs, comparing keys ignoring ASCII
+/// case (as RFC 8601 properties and RFC 7208 keys are compared).
+pub fn first_value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
 pub use error::ParseError;

@@ -29,10 +29,7 @@ pub struct ReceivedSpf {
 impl ReceivedSpf {
     /// The first value of a key, compared ignoring ASCII case.
     pub fn param(&self, key: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
+        crate::first_value(&self.params, key)
     }
 
     /// `client-ip=` as an address (brackets and an `IPv6:` prefix tolerated); `None` when
