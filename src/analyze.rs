@@ -29,6 +29,15 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     let mut verdicts = Vec::new();
     verdicts.extend(evidence::rspamd::read(&mut fields));
     verdicts.extend(evidence::stalwart::read(&mut fields));
+    let gateway = evidence::gateway::Gateway {
+        boundary: &boundary,
+        sending_host: sender
+            .as_ref()
+            .and_then(|s| s.rdns.as_deref().or(s.helo.as_deref()))
+            .map(str::to_ascii_lowercase),
+        has_hops: !parsed_hops.is_empty(),
+    };
+    verdicts.extend(evidence::gateway::read(&mut fields, &gateway));
     verdicts.extend(evidence::spamassassin::read(&mut fields));
     verdicts.extend(evidence::greylist::read(&mut fields));
 
