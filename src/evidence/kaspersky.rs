@@ -1,5 +1,6 @@
-//! Kaspersky: `X-KSE-*` (Secure Mail Gateway, Security for Exchange), `X-KLMS-*` (Security
-//! for Linux Mail Server) and `X-SpamTest-*` (the older Anti-Spam), one verdict per message.
+//! Kaspersky: `X-KSMG-*` (Secure Mail Gateway), `X-KSE-*` (Security for Exchange),
+//! `X-KLMS-*` (Security for Linux Mail Server) and `X-SpamTest-*` (the older Anti-Spam), one
+//! verdict per message.
 //!
 //! The status is the decision (not detected, spam, probable spam, blocklisted, mass mail);
 //! the rate (0-100) is the score, how strongly the engine's checks fired. Each `{...}` item
@@ -8,7 +9,7 @@
 //! sender's.
 
 use spamwhy_headers::HeaderField;
-use spamwhy_headers::kaspersky::{Info, Status, parse_info, parse_rate, parse_status};
+use spamwhy_headers::kaspersky::{Info, Status, parse_info_list, parse_rate, parse_status};
 
 use super::gateway::{Gateway, Side, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
@@ -17,7 +18,7 @@ use crate::report::Verdict;
 /// The part of a field name after the product prefix (`antispam-status`).
 fn suffix(field: &HeaderField) -> String {
     let name = field.name.to_ascii_lowercase();
-    for prefix in ["x-kse-", "x-klms-", "x-spamtest-"] {
+    for prefix in ["x-ksmg-", "x-kse-", "x-klms-", "x-spamtest-"] {
         if let Some(rest) = name.strip_prefix(prefix) {
             return if prefix == "x-spamtest-" {
                 format!("antispam-{rest}")
@@ -30,7 +31,8 @@ fn suffix(field: &HeaderField) -> String {
 }
 
 pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
-    let taken = fields.take_where(|f| starts_with_any(f, &["x-kse-", "x-klms-", "x-spamtest-"]));
+    let taken =
+        fields.take_where(|f| starts_with_any(f, &["x-ksmg-", "x-kse-", "x-klms-", "x-spamtest-"]));
     if taken.is_empty() {
         return None;
     }
@@ -47,7 +49,7 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                 Ok(status) => {
                     builder.verdict.spam = match status {
                         Status::NotDetected | Status::Trusted => Some(false),
-                        Status::ScanError => None,
+                        Status::ScanError | Status::NotScanned => None,
                         _ => Some(true),
                     };
                     builder.detail("status", value);
@@ -59,15 +61,19 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                 Err(e) => builder.error(field, &e),
             },
             "antispam-method" => builder.detail("method", value),
-            "antispam-info" => match parse_info(&field.value) {
-                Info::Sign { name, detail } => {
-                    builder.rule(&name, None, None, detail.into_iter().collect());
+            "antispam-info" => {
+                for info in parse_info_list(&field.value) {
+                    match info {
+                        Info::Sign { name, detail } => {
+                            builder.rule(&name, None, None, detail.into_iter().collect());
+                        }
+                        Info::Field { name, value } => {
+                            builder.detail(&name.to_ascii_lowercase().replace(' ', "_"), value);
+                        }
+                        Info::Text(text) => builder.detail("info", text),
+                    }
                 }
-                Info::Field { name, value } => {
-                    builder.detail(&name.to_ascii_lowercase().replace(' ', "_"), value);
-                }
-                Info::Text(text) => builder.detail("info", text),
-            },
+            }
             "antispam-interceptor-info" => {
                 let lower = value.to_ascii_lowercase();
                 if ["fallback", "disabled", "timeout", "exceeded"]

@@ -46,6 +46,7 @@ const SPAM_HEADER_PATTERNS: &[&str] = &[
     "x-ui-out-filterresults",
     "x-cf-spam",
     "x-kse-",
+    "x-ksmg-",
     "x-klms-",
     "x-spamtest-",
     "x-fortiguard",

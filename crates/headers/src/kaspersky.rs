@@ -1,8 +1,10 @@
 //! Kaspersky's anti-spam (Secure Mail Gateway, Security for Mail Server / Exchange, the older
-//! Anti-Spam): `X-KSE-AntiSpam-*`, `X-KLMS-AntiSpam-*` and `X-SpamTest-*` carry the same
-//! things under three prefixes: a status (`KAS_STATUS_NOT_DETECTED`, `not_detected`,
-//! `Spam`, `Probable Spam`...), a rate from 0 to 100, the method that decided, and one
-//! `-Info` field per fact, where `{...}` items are the signs the engine found
+//! Anti-Spam): `X-KSMG-AntiSpam-*`, `X-KSE-AntiSpam-*`, `X-KLMS-AntiSpam-*` and
+//! `X-SpamTest-*` carry the same things under four prefixes: a status
+//! (`KAS_STATUS_NOT_DETECTED`, `not_detected`, `Spam`, `Probable Spam`, `not scanned,
+//! disabled by settings`...), a rate from 0 to 100, the method that decided, and the info
+//! fields, one fact per field (Security for Exchange) or a `, `-separated list in one field
+//! (Secure Mail Gateway), where `{...}` items are the signs the engine found
 //! (`{relay has no DNS name}`, `{Found in DNSBL: 192.0.2.1 in (user) b.barracudacentral.org}`).
 
 use crate::error::ParseError;
@@ -21,6 +23,8 @@ pub enum Status {
     /// On an allow list.
     Trusted,
     ScanError,
+    /// The anti-spam module did not scan the message (disabled, timed out, too large).
+    NotScanned,
 }
 
 /// One `-Info` field.
@@ -38,10 +42,12 @@ pub enum Info {
 }
 
 /// Parses the status field. `KAS_STATUS_` prefixes, case, spaces and underscores are
-/// ignored; an unknown status is an error.
+/// ignored, and so is an explanation after a comma (`not scanned, disabled by settings`); an
+/// unknown status is an error.
 pub fn parse_status(value: &str) -> Result<Status, ParseError> {
     let text = collapse_whitespace(value);
-    let key: String = text
+    let head = text.split(',').next().unwrap_or("");
+    let key: String = head
         .to_ascii_uppercase()
         .trim_start_matches("KAS_STATUS_")
         .chars()
@@ -55,6 +61,7 @@ pub fn parse_status(value: &str) -> Result<Status, ParseError> {
         "MASSMAIL" | "MASSMAILING" | "FORMAL" => Status::Massmail,
         "TRUSTED" | "WHITELISTED" => Status::Trusted,
         "SCANERROR" | "ERROR" => Status::ScanError,
+        "NOTSCANNED" | "SKIPPED" => Status::NotScanned,
         _ => {
             return Err(ParseError::new(format!(
                 "unknown anti-spam status `{text}`"
@@ -107,6 +114,35 @@ pub fn parse_info(value: &str) -> Info {
     }
 }
 
+/// Parses an info field that holds a `, `-separated list (Secure Mail Gateway's form); a
+/// field with one fact gives a list of one. Commas inside `{...}` or without a following
+/// space (`host:5.0.1,7.1.1`) do not split.
+pub fn parse_info_list(value: &str) -> Vec<Info> {
+    let text = collapse_whitespace(value);
+    let mut items = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (at, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 && bytes.get(at + 1) == Some(&b' ') => {
+                items.push(text.get(start..at).unwrap_or(""));
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(text.get(start..).unwrap_or(""));
+    items
+        .into_iter()
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(parse_info)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +191,36 @@ mod tests {
     }
 
     #[test]
+    fn secure_mail_gateway_list_form() {
+        // A public mailing-list archive (Kaspersky Secure Mail Gateway on the sender's side).
+        let items = parse_info_list(
+            "LuaCore: 24 0.3.24 186c4d603b899ccfd4883d230c53f273b80e467f, {Tracking_uf_ne_domains}, {Tracking_from_domain_doesnt_match_to}, 127.0.0.199:7.1.2;100.64.160.123:7.1.2;salutedevices.com:7.1.1;d41d8cd98f00b204e9800998ecf8427e.com:7.1.1;smtp.sberdevices.ru:5.0.1,7.1.1;lore.kernel.org:7.1.1, FromAlignment: s, ApMailHostAddress: 100.64.160.123",
+        );
+        assert_eq!(items.len(), 6);
+        assert_eq!(
+            items[1],
+            Info::Sign {
+                name: "Tracking_uf_ne_domains".into(),
+                detail: None
+            }
+        );
+        assert!(matches!(&items[3], Info::Text(t) if t.contains("5.0.1,7.1.1")));
+        assert_eq!(
+            items[4],
+            Info::Field {
+                name: "FromAlignment".into(),
+                value: "s".into()
+            }
+        );
+        assert_eq!(
+            parse_status("not scanned, disabled by settings"),
+            Ok(Status::NotScanned)
+        );
+        assert_eq!(parse_info_list("{relay has no DNS name}").len(), 1);
+        assert!(parse_info_list("  ").is_empty());
+    }
+
+    #[test]
     fn statuses_from_the_documentation() {
         for (text, want) in [
             ("Spam", Status::Spam),
@@ -180,6 +246,8 @@ mod tests {
             let _ = parse_rate(&s);
             let _ = parse_info(&s);
             let _ = parse_info(&format!("{{{s}"));
+            let _ = parse_info_list(&s);
+            let _ = parse_info_list(&format!("{{a, {s}}}, b, {s}"));
         }
 
         #[test]
