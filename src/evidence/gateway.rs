@@ -10,7 +10,9 @@
 //!    submission...): the reader passes it as a hint;
 //! 2. else the vendor's host names on the entry hop: a message handed to the recipient by
 //!    Mimecast's outbound delivery hosts was scanned by the sender's Mimecast, one handed over
-//!    by its inbound hosts by the recipient's;
+//!    by its inbound hosts (or by Proofpoint's hosted service, or Cloudflare's routing) by the
+//!    recipient's; one handed over by a mailbox provider (Zoho, Mail.ru, Yahoo, Yandex, GMX)
+//!    carries that provider's outgoing headers;
 //! 3. else the position: headers below the trust boundary were in the message before the
 //!    recipient's MX accepted it, so they are the sender's; headers above it are the
 //!    recipient's;
@@ -40,10 +42,22 @@ impl Side {
 }
 
 /// Host-name fragments of vendors' relays that show which way the gateway faces: (filter,
-/// fragment of the entry hop's sending host, side of that vendor's headers).
+/// fragment of the entry hop's sending host, side of that vendor's headers). A mailbox
+/// provider's server handing the message over means the provider's headers came with the
+/// message (its user sent it); an inbound gateway's server handing it over means the gateway
+/// works for the recipient.
 const HOST_HINTS: &[(&str, &str, Side)] = &[
     ("mimecast", "-smtp-delivery-", Side::Sender),
     ("mimecast", "-smtp-inbound-", Side::Recipient),
+    ("proofpoint", ".pphosted.com", Side::Recipient),
+    ("cloudflare", ".cloudflare.net", Side::Recipient),
+    ("zoho", ".zoho.com", Side::Sender),
+    ("zoho", ".zoho.eu", Side::Sender),
+    ("mailru", ".mail.ru", Side::Sender),
+    ("yahoo", ".yahoo.com", Side::Sender),
+    ("yandex", ".yandex.net", Side::Sender),
+    ("gmx", ".gmx.net", Side::Sender),
+    ("gmx", ".web.de", Side::Sender),
 ];
 
 /// Where the message entered the recipient's side, for the readers.
@@ -125,5 +139,81 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Vec<Verdict> {
     verdicts.extend(super::symantec::read(fields, gateway));
     verdicts.extend(super::spamexperts::read(fields, gateway));
     verdicts.extend(super::providers::read(fields, gateway));
+    // Cloudmark's engine inside Proofpoint is on Proofpoint's side.
+    let proofpoint_side = verdicts
+        .iter()
+        .find(|v| v.filter == "proofpoint")
+        .and_then(|v| v.side.clone());
+    for verdict in &mut verdicts {
+        if verdict.filter == "cloudmark" && verdict.via.as_deref() == Some("proofpoint") {
+            verdict.side = proofpoint_side.clone().or(verdict.side.take());
+        }
+    }
     verdicts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(name: &str, offset: usize) -> HeaderField {
+        HeaderField {
+            name: name.to_owned(),
+            value: String::new(),
+            offset,
+            line: 1,
+        }
+    }
+
+    fn gateway<'a>(boundary: &'a TrustBoundary, host: Option<&str>, has_hops: bool) -> Gateway<'a> {
+        Gateway {
+            boundary,
+            sending_host: host.map(str::to_owned),
+            has_hops,
+        }
+    }
+
+    #[test]
+    fn position_against_the_boundary() {
+        let boundary = TrustBoundary {
+            entry_hop: Some(1),
+            recipient_hops: 2,
+            untrusted_from: Some(500),
+            recipient_domains: vec!["example.net".to_owned()],
+        };
+        let g = gateway(&boundary, Some("mail.example.org"), true);
+        let above = field("X-TM-AS-Result", 100);
+        let below = field("X-TM-AS-Result", 900);
+        assert_eq!(g.side("trendmicro", &[&above], None), Side::Recipient);
+        assert_eq!(g.side("trendmicro", &[&below], None), Side::Sender);
+        assert_eq!(
+            g.side("trendmicro", &[&below, &above], None),
+            Side::Recipient
+        );
+        // What the vendor's headers say wins over the position.
+        assert_eq!(
+            g.side("proofpoint", &[&above], Some(Side::Sender)),
+            Side::Sender
+        );
+    }
+
+    #[test]
+    fn relay_host_names_and_no_hops() {
+        let boundary = TrustBoundary {
+            untrusted_from: Some(500),
+            ..TrustBoundary::default()
+        };
+        let below = field("X-Mimecast-Spam-Score", 900);
+        let above = field("X-Mimecast-Spam-Score", 100);
+        let inbound = gateway(&boundary, Some("eu-smtp-inbound-2.mimecast.com"), true);
+        assert_eq!(inbound.side("mimecast", &[&below], None), Side::Recipient);
+        let outbound = gateway(&boundary, Some("eu-smtp-delivery-151.mimecast.com"), true);
+        assert_eq!(outbound.side("mimecast", &[&above], None), Side::Sender);
+        // A host hint only applies to its own vendor.
+        assert_eq!(outbound.side("sophos", &[&above], None), Side::Recipient);
+        let zoho = gateway(&boundary, Some("sender4-op-o12.zoho.com"), true);
+        assert_eq!(zoho.side("zoho", &[&above], None), Side::Sender);
+        let pasted = gateway(&boundary, None, false);
+        assert_eq!(pasted.side("kaspersky", &[&above], None), Side::Unknown);
+    }
 }

@@ -5,8 +5,10 @@
 //! Proofpoint filters outgoing mail as well; `policy=outbound` (or a rule named
 //! `outbound_...`) marks the sender's own scan. The spam decision is the matched rule's
 //! name: `notspam` and its variants mean clean, a rule naming a classifier (`spam`, `bulk`,
-//! `phish`...) means caught. Classifier scores above zero become rules, on Proofpoint's 0-100
-//! scale.
+//! `phish`...) means caught. The classifiers' scores (0-100 each) are independent judgements,
+//! not points that add up, so they become rules without points: the classifier the matched
+//! rule names, and any scoring 50 or more (the middle of the scale, this tool's choice), with
+//! the score as an option. The verdict's score is `score=`, else `spamscore=`.
 
 use spamwhy_headers::proofpoint::{parse_pairs, parse_spam_details};
 
@@ -25,6 +27,10 @@ const CLASSIFIERS: &[&str] = &[
     "suspectscore",
     "lowpriorityscore",
 ];
+
+/// A classifier score from which it is shown as a rule even when the matched rule does not
+/// name it.
+const RULE_LEVEL: f64 = 50.0;
 
 /// Words in a rule name that mean the message was caught.
 const CAUGHT: &[&str] = &[
@@ -77,14 +83,33 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                             .iter()
                             .find(|(k, _)| k.eq_ignore_ascii_case("spamscore"))
                             .map(|(_, v)| *v);
-                        builder.verdict.score = spamscore.or(details.score);
+                        builder.verdict.score = details.score.or(spamscore);
+                        let matched = details
+                            .rule
+                            .as_deref()
+                            .map(str::to_ascii_lowercase)
+                            .unwrap_or_default();
                         for (key, value) in &details.scores {
                             let lower = key.to_ascii_lowercase();
-                            if CLASSIFIERS.contains(&lower.as_str()) && *value > 0.0 {
-                                builder.rule(&lower, Some(*value), None, Vec::new());
-                            } else {
-                                builder.detail(key, crate::render::format_points(*value));
+                            let classifier = lower.trim_end_matches("score");
+                            let named = !classifier.is_empty()
+                                && matched.contains(classifier)
+                                && !matched.contains("not");
+                            if CLASSIFIERS.contains(&lower.as_str())
+                                && *value > 0.0
+                                && (named || *value >= RULE_LEVEL)
+                            {
+                                builder.rule(
+                                    &lower,
+                                    None,
+                                    None,
+                                    vec![format!(
+                                        "{} of 100",
+                                        crate::render::format_points(*value)
+                                    )],
+                                );
                             }
+                            builder.detail(key, crate::render::format_points(*value));
                         }
                         for (key, value) in details.other {
                             builder.detail(&key, value);

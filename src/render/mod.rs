@@ -44,7 +44,7 @@ const SCALES: &[(&str, &str)] = &[
         "a sender reputation of {} (from -10, bad, to +10, good)",
     ),
     ("kaspersky", "a spam rate of {} out of 100"),
-    ("proofpoint", "a spam score of {} out of 100"),
+    ("proofpoint", "a score of {} out of 100"),
     ("spamexperts", "a spam probability of {} (0 to 1)"),
     ("fortinet", "a confidence of {}%"),
     ("yandex", "a spam level of {}"),
