@@ -31,10 +31,12 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     verdicts.extend(evidence::stalwart::read(&mut fields));
     let gateway = evidence::gateway::Gateway {
         boundary: &boundary,
-        sending_host: sender
-            .as_ref()
-            .and_then(|s| s.rdns.as_deref().or(s.helo.as_deref()))
-            .map(str::to_ascii_lowercase),
+        sending_hosts: sender
+            .iter()
+            .flat_map(|s| [s.rdns.as_deref(), s.helo.as_deref()])
+            .flatten()
+            .map(str::to_ascii_lowercase)
+            .collect(),
         has_hops: !parsed_hops.is_empty(),
     };
     verdicts.extend(evidence::gateway::read(&mut fields, &gateway));

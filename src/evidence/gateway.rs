@@ -63,9 +63,9 @@ const HOST_HINTS: &[(&str, &str, Side)] = &[
 /// Where the message entered the recipient's side, for the readers.
 pub struct Gateway<'a> {
     pub boundary: &'a TrustBoundary,
-    /// The sending server as the entry hop recorded it: its reverse DNS name, else its HELO,
-    /// lower-cased.
-    pub sending_host: Option<String>,
+    /// The sending server's names as the entry hop recorded them: its reverse DNS name and
+    /// its HELO, lower-cased (relays often greet with a different name than their PTR).
+    pub sending_hosts: Vec<String>,
     /// Whether the message has any Received field to place headers against.
     pub has_hops: bool,
 }
@@ -76,11 +76,9 @@ impl Gateway<'_> {
         if let Some(hint) = hint {
             return hint;
         }
-        if let Some(host) = &self.sending_host
-            && let Some((_, _, side)) = HOST_HINTS
-                .iter()
-                .find(|(f, fragment, _)| *f == filter && host.contains(fragment))
-        {
+        if let Some((_, _, side)) = HOST_HINTS.iter().find(|(f, fragment, _)| {
+            *f == filter && self.sending_hosts.iter().any(|h| h.contains(fragment))
+        }) {
             return *side;
         }
         if !self.has_hops {
@@ -168,7 +166,7 @@ mod tests {
     fn gateway<'a>(boundary: &'a TrustBoundary, host: Option<&str>, has_hops: bool) -> Gateway<'a> {
         Gateway {
             boundary,
-            sending_host: host.map(str::to_owned),
+            sending_hosts: host.into_iter().map(str::to_owned).collect(),
             has_hops,
         }
     }

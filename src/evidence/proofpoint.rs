@@ -66,58 +66,57 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
         builder.read(field);
         let name = field.name.to_ascii_lowercase();
         match name.as_str() {
-            "x-proofpoint-spam-details" | "x-proofpoint-spam-details-enc" => {
-                match parse_spam_details(&field.value) {
-                    Ok(details) => {
-                        if let Some(rule) = &details.rule {
-                            builder.verdict.spam = caught(rule);
-                            builder.detail("rule", rule.clone());
-                            outbound |= rule.to_ascii_lowercase().starts_with("outbound");
-                        }
-                        if let Some(policy) = &details.policy {
-                            builder.detail("policy", policy.clone());
-                            outbound |= policy.eq_ignore_ascii_case("outbound");
-                        }
-                        let spamscore = details
-                            .scores
-                            .iter()
-                            .find(|(k, _)| k.eq_ignore_ascii_case("spamscore"))
-                            .map(|(_, v)| *v);
-                        builder.verdict.score = details.score.or(spamscore);
-                        let matched = details
-                            .rule
-                            .as_deref()
-                            .map(str::to_ascii_lowercase)
-                            .unwrap_or_default();
-                        for (key, value) in &details.scores {
-                            let lower = key.to_ascii_lowercase();
-                            let classifier = lower.trim_end_matches("score");
-                            let named = !classifier.is_empty()
-                                && matched.contains(classifier)
-                                && !matched.contains("not");
-                            if CLASSIFIERS.contains(&lower.as_str())
-                                && *value > 0.0
-                                && (named || *value >= RULE_LEVEL)
-                            {
-                                builder.rule(
-                                    &lower,
-                                    None,
-                                    None,
-                                    vec![format!(
-                                        "{} of 100",
-                                        crate::render::format_points(*value)
-                                    )],
-                                );
-                            }
-                            builder.detail(key, crate::render::format_points(*value));
-                        }
-                        for (key, value) in details.other {
-                            builder.detail(&key, value);
-                        }
+            "x-proofpoint-spam-details-enc" => builder.detail(
+                &field.name,
+                "the same details, encrypted for Proofpoint's support: it cannot be read",
+            ),
+            "x-proofpoint-spam-details" => match parse_spam_details(&field.value) {
+                Ok(details) => {
+                    if let Some(rule) = &details.rule {
+                        builder.verdict.spam = caught(rule);
+                        builder.detail("rule", rule.clone());
+                        outbound |= rule.to_ascii_lowercase().starts_with("outbound");
                     }
-                    Err(e) => builder.error(field, &e),
+                    if let Some(policy) = &details.policy {
+                        builder.detail("policy", policy.clone());
+                        outbound |= policy.eq_ignore_ascii_case("outbound");
+                    }
+                    let spamscore = details
+                        .scores
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case("spamscore"))
+                        .map(|(_, v)| *v);
+                    builder.verdict.score = details.score.or(spamscore);
+                    let matched = details
+                        .rule
+                        .as_deref()
+                        .map(str::to_ascii_lowercase)
+                        .unwrap_or_default();
+                    for (key, value) in &details.scores {
+                        let lower = key.to_ascii_lowercase();
+                        let classifier = lower.trim_end_matches("score");
+                        let named = !classifier.is_empty()
+                            && matched.contains(classifier)
+                            && !matched.contains("not");
+                        if CLASSIFIERS.contains(&lower.as_str())
+                            && *value > 0.0
+                            && (named || *value >= RULE_LEVEL)
+                        {
+                            builder.rule(
+                                &lower,
+                                None,
+                                None,
+                                vec![format!("{} of 100", crate::render::format_points(*value))],
+                            );
+                        }
+                        builder.detail(key, crate::render::format_points(*value));
+                    }
+                    for (key, value) in details.other {
+                        builder.detail(&key, value);
+                    }
                 }
-            }
+                Err(e) => builder.error(field, &e),
+            },
             "x-proofpoint-virus-version" => match parse_pairs(&field.value) {
                 Ok(pairs) => {
                     for (key, value) in pairs {
