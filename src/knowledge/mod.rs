@@ -340,6 +340,31 @@ pub fn vendor_rule(filter: &str, name: &str) -> Option<&'static VendorRule> {
         .find(|r| r.filter == filter && glob_match(&r.pattern.to_ascii_lowercase(), &name))
 }
 
+/// Every `vendors.tsv` row, of any filter, that names this rule: exact names first, then
+/// patterns (the catch-all `*` rows left out), for `spamwhy explain`.
+pub fn vendor_rules_named(name: &str) -> Vec<&'static VendorRule> {
+    let lower = name.to_ascii_lowercase();
+    let rules = vendor_rules();
+    let exact: Vec<&VendorRule> = rules
+        .iter()
+        .filter(|r| r.pattern.eq_ignore_ascii_case(name))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    rules
+        .iter()
+        .filter(|r| r.pattern != "*" && glob_match(&r.pattern.to_ascii_lowercase(), &lower))
+        .filter(|r| {
+            // The first matching row of each filter is the one that classifies the rule.
+            let first = !seen.contains(&r.filter.as_str());
+            seen.push(&r.filter);
+            first
+        })
+        .collect()
+}
+
 /// Classifies a gateway's rule from `vendors.tsv`; `None` when the table has no row for it
 /// (the caller then uses [`classify`]). Meanings the vendor does not document are marked
 /// `inferred`.
