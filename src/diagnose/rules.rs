@@ -33,13 +33,12 @@ pub fn rule_fault(cause_fault: Fault, cause: &str, points: Option<f64>) -> Fault
 }
 
 /// The threshold a filter's score is measured against, when the headers give none. For
-/// gateways whose rule points are on a scale of their own it is that scale's spam line, or
-/// its top where none is published: Proofpoint's classifier scores run to 100, Vade's points
-/// to OVHcloud's spam score of 300, Sophos's rule weights look like fractions of 1.
+/// gateways whose rule points are on a scale of their own it is that scale's spam line:
+/// Vade's points against OVHcloud's spam score of 300; Sophos's rule weights look like
+/// fractions of 1.
 pub fn default_threshold(filter: &str) -> f64 {
     match filter {
         "rspamd" => 15.0,
-        "proofpoint" => 100.0,
         "vade" => 300.0,
         "sophos" => 1.0,
         _ => 5.0,
