@@ -71,7 +71,7 @@ fn read_field(builder: &mut VerdictBuilder, field: &HeaderField, levels: &mut Le
                     ("kill_level", levels.kill),
                 ] {
                     if let Some(value) = value {
-                        builder.detail(name, crate::render::format_points(value));
+                        builder.detail(name, value.to_string());
                     }
                 }
                 for (name, value) in s.other {

@@ -102,14 +102,9 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                             && *value > 0.0
                             && (named || *value >= RULE_LEVEL)
                         {
-                            builder.rule(
-                                &lower,
-                                None,
-                                None,
-                                vec![format!("{} of 100", crate::render::format_points(*value))],
-                            );
+                            builder.rule(&lower, None, None, vec![format!("{value} of 100")]);
                         }
-                        builder.detail(key, crate::render::format_points(*value));
+                        builder.detail(key, value.to_string());
                     }
                     for (key, value) in details.other {
                         builder.detail(&key, value);
