@@ -62,6 +62,17 @@ pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Rep
     let mut verdicts = Vec::new();
     verdicts.extend(evidence::rspamd::read(&mut fields));
     verdicts.extend(evidence::stalwart::read(&mut fields));
+    let gateway = evidence::gateway::Gateway {
+        boundary: &boundary,
+        sending_hosts: sender
+            .iter()
+            .flat_map(|s| [s.rdns.as_deref(), s.helo.as_deref()])
+            .flatten()
+            .map(str::to_ascii_lowercase)
+            .collect(),
+        has_hops: !parsed_hops.is_empty(),
+    };
+    verdicts.extend(evidence::gateway::read(&mut fields, &gateway));
     verdicts.extend(evidence::spamassassin::read(&mut fields));
     verdicts.extend(evidence::greylist::read(&mut fields));
 

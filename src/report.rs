@@ -215,11 +215,22 @@ pub struct Tls {
 /// What one spam filter said about the message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// `spamassassin`, `rspamd`, `stalwart`, ...
+    /// `spamassassin`, `rspamd`, `stalwart`, `greylisting`, `barracuda`, `proofpoint`,
+    /// `mimecast`, `cisco`, `trendmicro`, `sophos`, `vade`, `cloudmark`, `symantec`,
+    /// `kaspersky`, `fortinet`, `spamexperts`, `gmx`, `cloudflare`, `yahoo`, `zoho`, `yandex`,
+    /// `mailru`.
     pub filter: String,
     /// How the filter was run when the headers show it: `amavis`, `exim`, `fastmail`,
     /// `mailscanner`, `milter`...
     pub via: Option<String>,
+    /// Whose filter this is: `recipient` (the recipient's own systems, the verdict that
+    /// counts), `sender` (the sender's outbound gateway, which scanned the message before it
+    /// left), or `unknown` (no Received chain to place its headers against). Null for the
+    /// filters whose headers are only ever the recipient's (SpamAssassin, Rspamd...).
+    /// Decided from where the headers sit against the trust boundary, corrected by what the
+    /// vendor's own headers say (an outbound policy) and by the vendor's host names on the
+    /// entry hop; see ARCHITECTURE.md.
+    pub side: Option<String>,
     /// The header names this verdict was read from, in document order.
     pub headers: Vec<String>,
     /// Whether the filter treated the message as spam; null when its headers do not say.

@@ -268,3 +268,29 @@ fn analysis_with_recorded_dns_never_touches_the_network() {
     assert!(offline.status.success(), "{}", stderr(&offline));
     assert_eq!(stdout(&online), stdout(&offline));
 }
+
+#[test]
+fn explains_gateway_signals_from_the_vendor_table() {
+    let output = spamwhy(&["explain", "^IpRev", "SENDERGROUP_SUSPECT"]);
+    assert!(output.status.success());
+    // Wrapped for the terminal: compare with the line breaks taken out.
+    let text = stdout(&output)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("Vade signal:"), "{text}");
+    assert!(text.contains("(inferred by this tool)"), "{text}");
+    assert!(text.contains("(ip-reputation)"), "{text}");
+    assert!(text.contains("(as the vendor documents it)"), "{text}");
+}
+
+#[test]
+fn gateway_verdicts_show_their_side_and_scale() {
+    let output = spamwhy(&["corpus/30-ironport-proofpoint.eml"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("Proofpoint [the sender's own outbound gateway]: not spam"),
+        "{text}"
+    );
+    assert!(text.contains("a sender reputation of -1.9"), "{text}");
+}

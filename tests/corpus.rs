@@ -27,6 +27,8 @@ const PINNED_EXPLANATIONS: &[&str] = &[
     "corpus/01-sa-default-dynamic-ptr.eml",
     "corpus/09-rspamd-milter-add-header.eml",
     "corpus/18-gmail-workspace-dmarc-fail.eml",
+    "corpus/30-ironport-proofpoint.eml",
+    "corpus/31-ovh-vade-spamcause.eml",
     "corpus/44-clean-blocked-noise.eml",
 ];
 

@@ -48,14 +48,35 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
             let Some(diagnosis) = &rule.diagnosis else {
                 continue;
             };
+            // A gateway's informational signal (an internal helper test, a fact other checks
+            // use) that added nothing is not evidence of any cause.
+            if rule.points.is_none_or(|p| p == 0.0)
+                && diagnosis.fault != "receiver"
+                && knowledge::vendor_rule(&verdict.filter, &rule.name)
+                    .is_some_and(|r| r.info.kind.as_deref() == Some("info"))
+            {
+                continue;
+            }
             let tally = tallies.entry(diagnosis.cause.clone()).or_default();
             *tally.points_by_verdict.entry(index).or_default() += rule.points.unwrap_or(0.0);
-            let confidence = if diagnosis.inferred {
+            // What the sender's own outbound gateway said is only a hint about the recipient.
+            let confidence = if verdict.side.as_deref() == Some("sender") {
+                Confidence::Low
+            } else if diagnosis.inferred {
                 Confidence::Medium
             } else {
                 Confidence::High
             };
             tally.confidence = tally.confidence.max(Some(confidence));
+            // A gateway signal that carries no points (a reputation group, a reason in words)
+            // counts as a problem when the knowledge table says it is one on its own.
+            if rule.points.is_none()
+                && knowledge::vendor_rule(&verdict.filter, &rule.name).is_some_and(|r| r.problem)
+                && diagnosis.fault.starts_with("sender")
+            {
+                tally.problem = true;
+                tally.problem_confidence = tally.problem_confidence.max(Some(confidence));
+            }
             tally.rules.push(FindingRule {
                 filter: verdict.filter.clone(),
                 name: rule.name.clone(),

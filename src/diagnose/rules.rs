@@ -7,7 +7,8 @@ use crate::report::{RuleDiagnosis, Verdict};
 pub fn annotate(verdict: &mut Verdict) {
     let rule_set = knowledge::rule_set_for(&verdict.filter);
     for rule in &mut verdict.rules {
-        let class = knowledge::classify(rule_set, &rule.name);
+        let class = knowledge::classify_vendor(&verdict.filter, &rule.name)
+            .unwrap_or_else(|| knowledge::classify(rule_set, &rule.name));
         let fault = rule_fault(class.cause.fault, class.cause.id.as_str(), rule.points);
         rule.diagnosis = Some(RuleDiagnosis {
             cause: class.cause.id.clone(),
@@ -31,10 +32,15 @@ pub fn rule_fault(cause_fault: Fault, cause: &str, points: Option<f64>) -> Fault
     }
 }
 
-/// The threshold a filter's score is measured against, when the headers give none.
+/// The threshold a filter's score is measured against, when the headers give none. For
+/// gateways whose rule points are on a scale of their own it is that scale's spam line:
+/// Vade's points against OVHcloud's spam score of 300; Sophos's rule weights look like
+/// fractions of 1.
 pub fn default_threshold(filter: &str) -> f64 {
     match filter {
         "rspamd" => 15.0,
+        "vade" => 300.0,
+        "sophos" => 1.0,
         _ => 5.0,
     }
 }

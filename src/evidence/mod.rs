@@ -5,12 +5,26 @@
 //! spam-related field is left over can be listed as unrecognised instead of vanishing.
 
 pub mod authentication;
+pub mod barracuda;
+pub mod cisco;
+pub mod cloudmark;
+pub mod fortinet;
+pub mod gateway;
 pub mod greylist;
 pub mod hops;
+pub mod kaspersky;
+pub mod mimecast;
+pub mod proofpoint;
+pub mod providers;
 pub mod rspamd;
+pub mod sophos;
 pub mod spam_headers;
 pub mod spamassassin;
+pub mod spamexperts;
 pub mod stalwart;
+pub mod symantec;
+pub mod trendmicro;
+pub mod vade;
 
 use spamwhy_headers::{HeaderBlock, HeaderField, ParseError};
 
@@ -105,6 +119,7 @@ impl VerdictBuilder {
             verdict: Verdict {
                 filter: filter.to_owned(),
                 via: None,
+                side: None,
                 headers: Vec::new(),
                 spam: None,
                 score: None,

@@ -6,6 +6,9 @@
 //!   rule's default score.
 //! - `families.tsv`: name patterns that classify a rule the tables do not list (marked
 //!   `inferred` in the report).
+//! - `vendors.tsv`: the gateways' rules and signals (Barracuda, Proofpoint, Mimecast, Cisco,
+//!   Vade, Kaspersky...), by filter and name pattern: cause, whether the signal on its own is
+//!   a problem, whether the meaning is documented by the vendor or inferred, and the meaning.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -87,6 +90,9 @@ pub struct RuleInfo {
 pub enum RuleSet {
     SpamAssassin,
     Rspamd,
+    /// Names a gateway made up (`vendors.tsv`, looked up with [`classify_vendor`]); only the
+    /// name families apply to the ones the table lacks.
+    Gateway,
 }
 
 /// How a rule was classified.
@@ -197,6 +203,9 @@ pub fn cause(id: &str) -> &'static Cause {
 pub fn rule_set_for(filter: &str) -> RuleSet {
     match filter {
         "rspamd" | "stalwart" => RuleSet::Rspamd,
+        // Barracuda's rules are SpamAssassin's, plus its own in vendors.tsv.
+        "barracuda" => RuleSet::SpamAssassin,
+        _ if is_vendor_filter(filter) => RuleSet::Gateway,
         _ => RuleSet::SpamAssassin,
     }
 }
@@ -208,6 +217,7 @@ pub fn lookup(rule_set: RuleSet, name: &str) -> Option<&'static RuleInfo> {
     let (first, second) = match rule_set {
         RuleSet::SpamAssassin => (&k.spamassassin, &k.rspamd),
         RuleSet::Rspamd => (&k.rspamd, &k.spamassassin),
+        RuleSet::Gateway => return None,
     };
     let upper = name.to_ascii_uppercase();
     let bare = upper.strip_prefix("T_").unwrap_or(&upper);
@@ -224,6 +234,7 @@ pub fn is_in(rule_set: RuleSet, name: &str) -> bool {
     match rule_set {
         RuleSet::SpamAssassin => k.spamassassin.contains_key(name),
         RuleSet::Rspamd => k.rspamd.contains_key(name),
+        RuleSet::Gateway => false,
     }
 }
 
@@ -248,6 +259,124 @@ pub fn classify(rule_set: RuleSet, name: &str) -> Classification {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Gateway vendors (vendors.tsv)
+// ---------------------------------------------------------------------------------------------
+
+const VENDORS: &str = include_str!("vendors.tsv");
+
+/// One row of `vendors.tsv`.
+#[derive(Debug, Clone)]
+pub struct VendorRule {
+    pub filter: String,
+    /// A name, or a glob with `*`, matched without regard to case.
+    pub pattern: String,
+    /// `problem` (the signal on its own counts against the message), `info` (a fact other
+    /// checks use) or `good` (it helped).
+    pub problem: bool,
+    /// True when the vendor documents the meaning; false when it is inferred.
+    pub documented: bool,
+    /// The row as the other tables describe rules (`kind` holds `problem`/`info`/`good`).
+    pub info: RuleInfo,
+}
+
+fn vendor_rules() -> &'static [VendorRule] {
+    static RULES: OnceLock<Vec<VendorRule>> = OnceLock::new();
+    RULES.get_or_init(|| {
+        // filter pattern cause kind source meaning
+        tsv_rows(VENDORS)
+            .filter(|c| c.len() >= 6)
+            .map(|c| VendorRule {
+                filter: c[0].to_owned(),
+                pattern: c[1].to_owned(),
+                problem: c[3] == "problem",
+                documented: c[4] == "documented",
+                info: RuleInfo {
+                    name: c[1].to_owned(),
+                    cause: c[2].to_owned(),
+                    meaning: c[5].to_owned(),
+                    default_score: None,
+                    kind: non_empty(c[3]),
+                },
+            })
+            .collect()
+    })
+}
+
+/// Filters whose verdicts come from the gateway readers (`vendors.tsv` lists rules for most;
+/// the rest show only scores and facts).
+const VENDOR_FILTERS: &[&str] = &[
+    "barracuda",
+    "proofpoint",
+    "mimecast",
+    "cisco",
+    "trendmicro",
+    "sophos",
+    "vade",
+    "cloudmark",
+    "symantec",
+    "kaspersky",
+    "fortinet",
+    "spamexperts",
+    "gmx",
+    "cloudflare",
+    "yahoo",
+    "zoho",
+    "yandex",
+    "mailru",
+];
+
+/// Whether a filter id is one of the gateways'.
+pub fn is_vendor_filter(filter: &str) -> bool {
+    VENDOR_FILTERS.contains(&filter)
+}
+
+/// The `vendors.tsv` row for a gateway's rule: the first row of that filter whose pattern
+/// matches the name, case ignored.
+pub fn vendor_rule(filter: &str, name: &str) -> Option<&'static VendorRule> {
+    let name = name.to_ascii_lowercase();
+    vendor_rules()
+        .iter()
+        .find(|r| r.filter == filter && glob_match(&r.pattern.to_ascii_lowercase(), &name))
+}
+
+/// Every `vendors.tsv` row, of any filter, that names this rule: exact names first, then
+/// patterns (the catch-all `*` rows left out), for `spamwhy explain`.
+pub fn vendor_rules_named(name: &str) -> Vec<&'static VendorRule> {
+    let lower = name.to_ascii_lowercase();
+    let rules = vendor_rules();
+    let exact: Vec<&VendorRule> = rules
+        .iter()
+        .filter(|r| r.pattern.eq_ignore_ascii_case(name))
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    rules
+        .iter()
+        .filter(|r| r.pattern != "*" && glob_match(&r.pattern.to_ascii_lowercase(), &lower))
+        .filter(|r| {
+            // The first matching row of each filter is the one that classifies the rule.
+            let first = !seen.contains(&r.filter.as_str());
+            seen.push(&r.filter);
+            first
+        })
+        .collect()
+}
+
+/// Classifies a gateway's rule from `vendors.tsv`; `None` when the table has no row for it
+/// (the caller then uses [`classify`]). Meanings the vendor does not document are marked
+/// `inferred`.
+pub fn classify_vendor(filter: &str, name: &str) -> Option<Classification> {
+    let rule = vendor_rule(filter, name)?;
+    Some(Classification {
+        cause: cause(&rule.info.cause),
+        info: Some(&rule.info),
+        inferred: !rule.documented,
+    })
+}
+
 /// `*` matches any run of characters; everything else matches itself.
 fn glob_match(pattern: &str, text: &str) -> bool {
     let pieces: Vec<&str> = pattern.split('*').collect();
@@ -257,13 +386,12 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     if pieces.len() == 1 {
         return pattern == text;
     }
-    if !text.starts_with(first) || text.len() < first.len() + last.len() {
+    // Both ends are checked before slicing, so the cuts fall on character boundaries even
+    // in names with non-ASCII letters.
+    if !text.starts_with(first) || !text.ends_with(last) || text.len() < first.len() + last.len() {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
-    if !text.ends_with(last) {
-        return false;
-    }
     for middle in &pieces[1..pieces.len() - 1] {
         match rest.find(middle) {
             Some(at) => rest = &rest[at + middle.len()..],
@@ -284,6 +412,7 @@ mod tests {
             "domain-name",
             "static-ip",
             "blocklist",
+            "ip-reputation",
             "reverse-dns",
             "server-hostname",
             "ehlo-hostname",
@@ -355,6 +484,67 @@ mod tests {
     }
 
     #[test]
+    fn vendor_table_is_consistent() {
+        let ids: Vec<&str> = causes().iter().map(|c| c.id.as_str()).collect();
+        let rules = vendor_rules();
+        assert!(rules.len() >= 70, "{}", rules.len());
+        for rule in rules {
+            assert!(is_vendor_filter(&rule.filter), "{}", rule.filter);
+            assert!(
+                ids.contains(&rule.info.cause.as_str()),
+                "{} → {}",
+                rule.pattern,
+                rule.info.cause
+            );
+            assert!(
+                matches!(rule.info.kind.as_deref(), Some("problem" | "info" | "good")),
+                "{}",
+                rule.pattern
+            );
+            assert!(rule.info.meaning.ends_with('.'), "{}", rule.pattern);
+        }
+        for line in VENDORS.lines().skip(1) {
+            let source = line.split('\t').nth(4).unwrap_or("");
+            assert!(matches!(source, "documented" | "inferred"), "{line}");
+        }
+    }
+
+    #[test]
+    fn vendor_rules_classify_by_filter_and_pattern() {
+        let c = classify_vendor("vade", "^IpRev").unwrap();
+        assert_eq!((c.cause.id.as_str(), c.inferred), ("reverse-dns", true));
+        assert_eq!(
+            classify_vendor("vade", "^SpfSoftFail").unwrap().cause.id,
+            "spf"
+        );
+        let c = classify_vendor("cisco", "SENDERGROUP_SUSPECT").unwrap();
+        assert_eq!((c.cause.id.as_str(), c.inferred), ("ip-reputation", false));
+        assert_eq!(
+            classify_vendor("kaspersky", "Found in DNSBL")
+                .unwrap()
+                .cause
+                .id,
+            "blocklist"
+        );
+        assert_eq!(
+            classify_vendor("symantec", "blackholed by Dynamic IP block list")
+                .unwrap()
+                .cause
+                .id,
+            "static-ip"
+        );
+        assert!(classify_vendor("cisco", "^IpRev").is_none());
+        assert!(
+            !vendor_rule("kaspersky", "Tracking_ip_hunter")
+                .unwrap()
+                .problem
+        );
+        assert_eq!(rule_set_for("barracuda"), RuleSet::SpamAssassin);
+        assert_eq!(rule_set_for("vade"), RuleSet::Gateway);
+        assert_eq!(classify(RuleSet::Gateway, "XYZZY").cause.id, "unknown");
+    }
+
+    #[test]
     fn globs() {
         assert!(glob_match("*_BLOCKED", "URIBL_BLOCKED"));
         assert!(glob_match("RCVD_IN_*", "RCVD_IN_SBL"));
@@ -362,5 +552,10 @@ mod tests {
         assert!(!glob_match("*_BLOCKED_*", "X_BLOCKED"));
         assert!(glob_match("ME_NOAUTH", "ME_NOAUTH"));
         assert!(!glob_match("A*A", "A"));
+        assert!(!glob_match("* threat", "zz é"));
+        assert!(glob_match(
+            "*text pattern*",
+            "nemesis text pattern profiler"
+        ));
     }
 }

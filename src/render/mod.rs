@@ -16,7 +16,58 @@ const FILTER_NAMES: &[(&str, &str)] = &[
     ("rspamd", "Rspamd"),
     ("stalwart", "Stalwart"),
     ("greylisting", "Greylisting"),
+    ("barracuda", "Barracuda"),
+    ("proofpoint", "Proofpoint"),
+    ("mimecast", "Mimecast"),
+    ("cisco", "Cisco Secure Email (IronPort)"),
+    ("trendmicro", "Trend Micro"),
+    ("sophos", "Sophos"),
+    ("vade", "Vade"),
+    ("cloudmark", "Cloudmark"),
+    ("symantec", "Symantec"),
+    ("kaspersky", "Kaspersky"),
+    ("fortinet", "Fortinet"),
+    ("spamexperts", "SpamExperts"),
+    ("gmx", "GMX"),
+    ("cloudflare", "Cloudflare"),
+    ("yahoo", "Yahoo"),
+    ("zoho", "Zoho"),
+    ("yandex", "Yandex"),
+    ("mailru", "Mail.ru"),
 ];
+
+/// Filters whose score is not points against a spam line: how to say what it is. `{}` is
+/// the score.
+const SCALES: &[(&str, &str)] = &[
+    ("sophos", "a spam probability of {}%"),
+    (
+        "cisco",
+        "a sender reputation of {} (from -10, bad, to +10, good)",
+    ),
+    ("kaspersky", "a spam rate of {} out of 100"),
+    ("proofpoint", "a score of {} out of 100"),
+    ("spamexperts", "a spam probability of {} (0 to 1)"),
+    ("fortinet", "a confidence of {}%"),
+    ("yandex", "a spam level of {}"),
+];
+
+/// The score in words when the filter's scale is not points (`None` for points).
+pub fn score_phrase(filter: &str, score: f64) -> Option<String> {
+    SCALES
+        .iter()
+        .find(|(key, _)| *key == filter)
+        .map(|(_, text)| text.replace("{}", &format_points(score)))
+}
+
+/// How to introduce a verdict's filter by its side: the recipient's, the sender's outbound
+/// gateway, or one of unknown place.
+pub fn side_label(side: Option<&str>) -> Option<&'static str> {
+    match side {
+        Some("sender") => Some("the sender's own outbound gateway"),
+        Some("unknown") => Some("side unknown"),
+        _ => None,
+    }
+}
 
 pub fn filter_name(id: &str) -> &str {
     FILTER_NAMES

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{filter_name, format_points};
+use super::{filter_name, format_points, score_phrase};
 use crate::report::{Finding, FindingRule, Report, Verdict};
 
 pub struct Narrative {
@@ -94,10 +94,7 @@ fn item(report: &Report, finding: &Finding) -> Item {
     let mut seen: Vec<String> = finding
         .evidence
         .iter()
-        .filter(|e| {
-            !e.header.to_ascii_lowercase().starts_with("x-spam")
-                && !e.header.to_ascii_lowercase().starts_with("x-rspam")
-        })
+        .filter(|e| !is_filter_header(report, &e.header))
         .filter_map(|e| e.note.clone())
         .collect();
     seen.dedup();
@@ -110,6 +107,19 @@ fn item(report: &Report, finding: &Finding) -> Item {
         seen,
         rules: finding.rules.iter().map(rule_line).collect(),
     }
+}
+
+/// Whether evidence under this header restates a filter's rule (its meaning is already in
+/// the rule list): the spam filters' own headers and those of the gateway verdicts.
+pub fn is_filter_header(report: &Report, header: &str) -> bool {
+    let lower = header.to_ascii_lowercase();
+    lower.starts_with("x-spam")
+        || lower.starts_with("x-rspam")
+        || report
+            .verdicts
+            .iter()
+            .filter(|v| v.side.is_some())
+            .any(|v| v.headers.iter().any(|h| h.eq_ignore_ascii_case(header)))
 }
 
 /// ` (+3.8)`, or nothing when the header gave no points.
@@ -136,6 +146,12 @@ fn headline(report: &Report) -> String {
         .iter()
         .filter(|v| v.spam.is_some() || v.score.is_some())
         .filter(|v| v.filter != "greylisting")
+        .filter(|v| v.side.as_deref() != Some("sender"))
+        .collect();
+    let outbound: Vec<&Verdict> = report
+        .verdicts
+        .iter()
+        .filter(|v| v.side.as_deref() == Some("sender"))
         .collect();
     let flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
     let top_problem = report
@@ -168,6 +184,21 @@ fn headline(report: &Report) -> String {
     } else {
         text.push_str("The message carries no spam score and no failed check that would explain a spam verdict.");
     }
+    if let Some(first) = outbound.first() {
+        let names: Vec<&str> = outbound.iter().map(|v| filter_name(&v.filter)).collect();
+        let mut names = names;
+        names.dedup();
+        let said = match first.spam {
+            Some(true) => " and flagged it",
+            Some(false) => " and passed it",
+            None => "",
+        };
+        let _ = write!(
+            text,
+            " Before it left, the sender's own outbound gateway ({}) scanned it{said}; that is the sender's filter, not the recipient's, and does not decide where it landed.",
+            names.join(", ")
+        );
+    }
     text
 }
 
@@ -177,6 +208,12 @@ fn headline(report: &Report) -> String {
 fn limit_phrase(filter: &str, threshold: f64) -> String {
     match filter {
         "rspamd" => format!("it refuses messages at {} points", format_points(threshold)),
+        "barracuda" => format!(
+            "it starts acting on messages (tagging, quarantining or blocking) at {} points",
+            format_points(threshold)
+        ),
+        "vade" => format!("its limit is {} points", format_points(threshold)),
+        "fortinet" => format!("it calls a message spam from {}%", format_points(threshold)),
         _ => format!("{} points make a message spam", format_points(threshold)),
     }
 }
@@ -187,22 +224,35 @@ fn verdict_sentence(verdict: &Verdict) -> String {
         Some("reject") => "refused it",
         Some("soft reject") => "temporarily refused it",
         Some("greylist") => "delayed it",
+        Some("quarantine") => "quarantined it",
+        Some("block") => "blocked it",
+        Some("tag") => "tagged it as spam",
+        Some("throttle") if verdict.spam.is_none() => "slowed the sender down",
+        Some("bulk folder") => "put it in the bulk (spam) folder",
         Some("rewrite subject") => "marked its subject as spam",
         Some("add header") => "marked it as spam",
         _ if verdict.spam == Some(true) => "treated it as spam",
         _ if verdict.spam == Some(false) => "did not treat it as spam",
         _ => "scored it",
     };
+    let who = match verdict.side.as_deref() {
+        Some("unknown") => format!("A spam filter on the way ({name})"),
+        _ => format!("The recipient's spam filter ({name})"),
+    };
     match (verdict.score, verdict.threshold) {
+        (Some(score), _) if score_phrase(&verdict.filter, score).is_some() => format!(
+            "{who} {outcome}; it shows {}.",
+            score_phrase(&verdict.filter, score).unwrap_or_default()
+        ),
         (Some(score), Some(threshold)) => format!(
-            "The recipient's spam filter ({name}) {outcome}: it gave the message {} points; {}.",
+            "{who} {outcome}: it gave the message {} points; {}.",
             format_points(score),
             limit_phrase(&verdict.filter, threshold)
         ),
         (Some(score), None) => format!(
-            "The recipient's spam filter ({name}) {outcome}, giving it {} points.",
+            "{who} {outcome}, giving it {} points.",
             format_points(score)
         ),
-        _ => format!("The recipient's spam filter ({name}) {outcome}."),
+        _ => format!("{who} {outcome}."),
     }
 }

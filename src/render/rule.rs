@@ -26,7 +26,12 @@ pub fn explain(name: &str, width: usize) -> String {
     .into_iter()
     .filter_map(|(kind, info)| info.map(|i| (kind, i)))
     .collect();
-    let class = if listed.is_empty() {
+    let vendors = if listed.is_empty() {
+        knowledge::vendor_rules_named(&name)
+    } else {
+        Vec::new()
+    };
+    let class = if listed.is_empty() && vendors.is_empty() {
         Some(knowledge::classify(RuleSet::SpamAssassin, &name))
     } else {
         None
@@ -53,7 +58,28 @@ pub fn explain(name: &str, width: usize) -> String {
             );
         }
     }
+    for rule in &vendors {
+        let source = if rule.documented {
+            "as the vendor documents it"
+        } else {
+            "inferred by this tool"
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "{} signal: {} ({source})",
+                    super::filter_name(&rule.filter),
+                    rule.info.meaning
+                ),
+                "  ",
+                width
+            )
+        );
+    }
     let cause = match (listed.first(), &class) {
+        (None, _) if !vendors.is_empty() => knowledge::cause(&vendors[0].info.cause),
         (Some((_, info)), _) => knowledge::cause(&info.cause),
         (None, Some(class)) => {
             let _ = writeln!(

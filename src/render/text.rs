@@ -9,7 +9,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::escape::terminal_safe;
 use super::narrative::points_suffix;
-use super::{filter_name, format_points};
+use super::{filter_name, format_points, score_phrase, side_label};
 use crate::report::{AuthenticationEntry, Hop, Report, Verdict};
 
 #[derive(Debug, Clone, Copy)]
@@ -196,10 +196,7 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
             let mut notes: Vec<&str> = finding
                 .evidence
                 .iter()
-                .filter(|e| {
-                    !e.header.to_ascii_lowercase().starts_with("x-spam")
-                        && !e.header.to_ascii_lowercase().starts_with("x-rspam")
-                })
+                .filter(|e| !super::narrative::is_filter_header(report, &e.header))
                 .filter_map(|e| e.note.as_deref())
                 .collect();
             notes.dedup();
@@ -287,6 +284,9 @@ fn verdict_line(verdict: &Verdict, options: TextOptions) -> String {
     if let Some(via) = &verdict.via {
         let _ = write!(line, " (via {})", safe(via));
     }
+    if let Some(side) = side_label(verdict.side.as_deref()) {
+        let _ = write!(line, " [{side}]");
+    }
     line.push_str(": ");
     let word = match verdict.spam {
         Some(true) => "SPAM",
@@ -295,6 +295,13 @@ fn verdict_line(verdict: &Verdict, options: TextOptions) -> String {
     };
     line.push_str(&bold(word, options));
     match (verdict.score, verdict.threshold) {
+        (Some(score), _) if score_phrase(&verdict.filter, score).is_some() => {
+            let phrase = score_phrase(&verdict.filter, score).unwrap_or_default();
+            let _ = write!(line, ", {phrase}");
+            if let Some(threshold) = verdict.threshold {
+                let _ = write!(line, " ({} needed)", points(Some(threshold)));
+            }
+        }
         (Some(score), Some(threshold)) => {
             let _ = write!(
                 line,

@@ -134,6 +134,23 @@ pub fn collapse_whitespace(s: &str) -> String {
         .join(" ")
 }
 
+/// The whole of `s`, whitespace trimmed, as a finite decimal number: an optional sign, digits
+/// with an optional fraction, an optional exponent. `inf`, `NaN`, hex and trailing text are
+/// refused, as is a value too large to be finite. Shared by the gateway grammars, whose scores
+/// are plain numbers.
+pub fn finite_number(s: &str) -> Option<f64> {
+    let t = s.trim_matches(is_wsp);
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if !body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+    {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,6 +180,19 @@ mod tests {
             quoted_string("\"a \\\"b\\\" c\" rest").unwrap(),
             (" rest", "a \"b\" c".to_owned())
         );
+    }
+
+    #[test]
+    fn finite_numbers() {
+        assert_eq!(finite_number(" -1.21 "), Some(-1.21));
+        assert_eq!(finite_number("800"), Some(800.0));
+        assert_eq!(finite_number(".5"), Some(0.5));
+        assert_eq!(finite_number("1e3"), Some(1000.0));
+        for bad in [
+            "", "-", "inf", "NaN", "1e999", "0x10", "5 points", "e5", "1..2",
+        ] {
+            assert_eq!(finite_number(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -5,16 +5,29 @@
 //! depends on nom alone so fuzz targets and other tools can use it by itself.
 
 pub mod authentication_results;
+pub mod barracuda;
 pub mod block;
+pub mod cisco;
+pub mod cloudmark;
 pub mod date;
 pub mod dkim_signature;
 pub mod error;
+pub mod fortinet;
 pub mod greylist;
+pub mod kaspersky;
 pub mod lex;
+pub mod mimecast;
+pub mod others;
+pub mod proofpoint;
 pub mod received;
 pub mod received_spf;
 pub mod rspamd;
+pub mod sophos;
 pub mod spamassassin;
+pub mod spamexperts;
+pub mod symantec;
+pub mod trendmicro;
+pub mod vade;
 
 pub use block::{HeaderBlock, HeaderField, split_header_block, unfold};
 
