@@ -11,6 +11,7 @@ pub mod dkim_signature;
 pub mod error;
 pub mod greylist;
 pub mod lex;
+pub mod microsoft;
 pub mod received;
 pub mod received_spf;
 pub mod rspamd;
