@@ -6,6 +6,10 @@
 //!   rule's default score.
 //! - `families.tsv`: name patterns that classify a rule the tables do not list (marked
 //!   `inferred` in the report).
+//! - `microsoft.tsv`: what the fields of Microsoft 365's headers mean (field + value →
+//!   meaning, cause, documented or inferred), read by [`microsoft`].
+
+pub mod microsoft;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -87,6 +91,17 @@ pub struct RuleInfo {
 pub enum RuleSet {
     SpamAssassin,
     Rspamd,
+    /// Microsoft 365's facts (`SFV:SPM`, `CAT:SPOOF`, `PTR:(empty)`...): no points, each
+    /// one a reason the verdict gives.
+    Microsoft,
+}
+
+impl RuleSet {
+    /// Whether the filter gives each rule points. Microsoft's facts carry none: a fact that
+    /// points to a sender cause is a problem by itself.
+    pub fn has_points(self) -> bool {
+        !matches!(self, RuleSet::Microsoft)
+    }
 }
 
 /// How a rule was classified.
@@ -161,7 +176,7 @@ fn non_empty(text: &str) -> Option<String> {
 }
 
 /// Data rows of a TSV file (header skipped), each as its columns.
-fn tsv_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+pub(crate) fn tsv_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty())
@@ -197,6 +212,7 @@ pub fn cause(id: &str) -> &'static Cause {
 pub fn rule_set_for(filter: &str) -> RuleSet {
     match filter {
         "rspamd" | "stalwart" => RuleSet::Rspamd,
+        "microsoft" => RuleSet::Microsoft,
         _ => RuleSet::SpamAssassin,
     }
 }
@@ -208,6 +224,7 @@ pub fn lookup(rule_set: RuleSet, name: &str) -> Option<&'static RuleInfo> {
     let (first, second) = match rule_set {
         RuleSet::SpamAssassin => (&k.spamassassin, &k.rspamd),
         RuleSet::Rspamd => (&k.rspamd, &k.spamassassin),
+        RuleSet::Microsoft => return microsoft::rule_info(name),
     };
     let upper = name.to_ascii_uppercase();
     let bare = upper.strip_prefix("T_").unwrap_or(&upper);
@@ -224,6 +241,7 @@ pub fn is_in(rule_set: RuleSet, name: &str) -> bool {
     match rule_set {
         RuleSet::SpamAssassin => k.spamassassin.contains_key(name),
         RuleSet::Rspamd => k.rspamd.contains_key(name),
+        RuleSet::Microsoft => microsoft::rule_info(name).is_some(),
     }
 }
 
@@ -234,6 +252,13 @@ pub fn classify(rule_set: RuleSet, name: &str) -> Classification {
             cause: cause(&info.cause),
             info: Some(info),
             inferred: false,
+        };
+    }
+    if rule_set == RuleSet::Microsoft {
+        return Classification {
+            cause: cause("unknown"),
+            info: None,
+            inferred: true,
         };
     }
     let upper = name.to_ascii_uppercase();
@@ -309,6 +334,7 @@ mod tests {
             "sender-reputation",
             "receiver-side",
             "allowlisted",
+            "recipient-policy",
             "unknown",
         ] {
             assert!(ids.contains(&id), "missing cause {id}");
@@ -325,6 +351,9 @@ mod tests {
         }
         for family in &k.families {
             assert!(ids.contains(&family.cause.as_str()), "{}", family.pattern);
+        }
+        for (row, cause) in microsoft::row_causes() {
+            assert!(ids.contains(&cause), "microsoft.tsv {row} → {cause}");
         }
         for cause in causes() {
             assert!(
