@@ -14,7 +14,10 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     let mut fields = Fields::new(block);
 
     let parsed_hops = hops::read(&mut fields);
-    let boundary = trust::find(&hops::views(&parsed_hops));
+    let boundary = trust::find(
+        &hops::views(&parsed_hops),
+        evidence::microsoft::entry_ip_hint(block),
+    );
     let hop_reports = hops::to_report(&parsed_hops, &boundary);
     let sender = boundary.entry_hop.and_then(|index| {
         let from = hop_reports.get(index)?.from.as_ref()?;
@@ -33,6 +36,11 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     verdicts.extend(evidence::greylist::read(&mut fields));
 
     let auth = authentication::read(&mut fields, &boundary);
+    verdicts.extend(evidence::microsoft::read(
+        &mut fields,
+        &boundary,
+        &auth.entries,
+    ));
     let mut errors = hops::errors(&parsed_hops);
     errors.extend(auth.errors);
 

@@ -14,7 +14,8 @@ pub struct Report {
     pub schema_version: u32,
     /// The path as given, or `-` for standard input.
     pub source: String,
-    /// `message` (headers and a body) or `headers` (a header section only).
+    /// `message` (headers and a body), `headers` (a header section only) or `msg` (an
+    /// Outlook .msg file).
     pub input_kind: InputKind,
     pub message: MessageSummary,
     /// The server that handed the message to the recipient's side, as the recipient saw it.
@@ -39,6 +40,9 @@ pub struct Report {
 pub enum InputKind {
     Message,
     Headers,
+    /// An Outlook `.msg` file: its transport headers, with the body and attachment list
+    /// rebuilt as MIME (see `input::msg`).
+    Msg,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -101,8 +105,12 @@ pub struct Tls {
 /// What one spam filter said about the message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// `spamassassin`, `rspamd`, `stalwart`, ...
+    /// `spamassassin`, `rspamd`, `stalwart`, `microsoft`, ...
     pub filter: String,
+    /// Whose filter this is: the recipient's (the usual case), the sender's own outbound
+    /// filter (Microsoft 365 `DIR:OUT`, or `DIR:INT` within one organisation), or `unknown`
+    /// (an organisation the message passed on the way).
+    pub side: Side,
     /// How the filter was run when the headers show it: `amavis`, `exim`, `fastmail`,
     /// `mailscanner`, `milter`...
     pub via: Option<String>,
@@ -117,6 +125,14 @@ pub struct Verdict {
     /// Other facts the headers state (autolearn, version, host, queue id...).
     pub details: Vec<Detail>,
     pub errors: Vec<HeaderError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Recipient,
+    Sender,
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -200,7 +216,18 @@ pub struct Passed {
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
     pub name: String,
+    /// As written in the header.
     pub value: String,
+    /// What the value means, in plain words, when the knowledge tables know it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
+    /// Whether the filter's vendor documents this field and value (false: inferred from
+    /// observed messages, or not known at all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documented: Option<bool>,
+    /// `documented`, `inferred` or `undocumented` (shown raw, meaning unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -17,7 +17,7 @@ pub use rules::{default_threshold, rule_fault};
 
 use crate::audit::{Confidence, Observation};
 use crate::knowledge::{self, Fault};
-use crate::report::{Evidence, Finding, FindingRule, Passed, Report};
+use crate::report::{Evidence, Finding, FindingRule, Passed, Report, Side};
 
 /// Everything known about one cause while the findings are built.
 #[derive(Default)]
@@ -43,32 +43,41 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
     let mut tallies: BTreeMap<String, CauseTally> = BTreeMap::new();
     for (index, verdict) in report.verdicts.iter().enumerate() {
         let header = verdict.headers.first().cloned().unwrap_or_default();
+        // Filters without points per rule (Microsoft) state reasons: one that points to the
+        // sender is a problem by itself.
+        let reasons_only = !knowledge::rule_set_for(&verdict.filter).has_points();
+        let whose = side_phrase(verdict.side);
         for rule in &verdict.rules {
             let Some(diagnosis) = &rule.diagnosis else {
                 continue;
             };
             let tally = tallies.entry(diagnosis.cause.clone()).or_default();
             *tally.points_by_verdict.entry(index).or_default() += rule.points.unwrap_or(0.0);
-            let confidence = if diagnosis.inferred {
+            let confidence = if diagnosis.inferred || verdict.side != Side::Recipient {
                 Confidence::Medium
             } else {
                 Confidence::High
             };
             tally.confidence = tally.confidence.max(Some(confidence));
+            if reasons_only && diagnosis.fault.starts_with("sender") {
+                tally.problem = true;
+                tally.problem_confidence = tally.problem_confidence.max(Some(confidence));
+            }
+            let meaning = diagnosis
+                .meaning
+                .as_ref()
+                .map(|m| whose.map_or_else(|| m.clone(), |w| format!("{w}: {m}")));
             tally.rules.push(FindingRule {
                 filter: verdict.filter.clone(),
                 name: rule.name.clone(),
                 points: rule.points,
-                meaning: diagnosis.meaning.clone(),
+                meaning: meaning.clone(),
             });
             tally.evidence.push(Evidence {
                 header: header.clone(),
                 value: rule_text(&rule.name, rule.points, &rule.options),
                 line: None,
-                note: diagnosis
-                    .meaning
-                    .clone()
-                    .or_else(|| rule.description.clone()),
+                note: meaning.or_else(|| rule.description.clone()),
             });
         }
     }
@@ -168,6 +177,15 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
     });
     report.findings = findings;
     report.passed = passed;
+}
+
+/// Who wrote a verdict, said before its rules' meanings when it was not the recipient.
+fn side_phrase(side: Side) -> Option<&'static str> {
+    match side {
+        Side::Recipient => None,
+        Side::Sender => Some("said by the sender's own outgoing filter"),
+        Side::Unknown => Some("said by a filter on the way, not the recipient's"),
+    }
 }
 
 /// Sender problems first, then the receiver's, then what helped.

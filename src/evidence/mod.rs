@@ -7,6 +7,7 @@
 pub mod authentication;
 pub mod greylist;
 pub mod hops;
+pub mod microsoft;
 pub mod rspamd;
 pub mod spam_headers;
 pub mod spamassassin;
@@ -14,7 +15,7 @@ pub mod stalwart;
 
 use spamwhy_headers::{HeaderBlock, HeaderField, ParseError};
 
-use crate::report::{Detail, HeaderError, Rule, Verdict};
+use crate::report::{Detail, HeaderError, Rule, Side, Verdict};
 
 /// The header block plus a record of which fields a reader has used.
 pub struct Fields<'a> {
@@ -89,6 +90,7 @@ impl VerdictBuilder {
         VerdictBuilder {
             verdict: Verdict {
                 filter: filter.to_owned(),
+                side: Side::Recipient,
                 via: None,
                 headers: Vec::new(),
                 spam: None,
@@ -119,8 +121,29 @@ impl VerdictBuilder {
             self.verdict.details.push(Detail {
                 name: name.to_owned(),
                 value,
+                meaning: None,
+                documented: None,
+                status: None,
             });
         }
+    }
+
+    /// Adds a detail with what it means (kept even when the value is empty: an empty
+    /// field can mean something, like Microsoft's `PTR:`).
+    pub fn explained_detail(
+        &mut self,
+        name: &str,
+        value: &str,
+        meaning: Option<String>,
+        status: &str,
+    ) {
+        self.verdict.details.push(Detail {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            meaning,
+            documented: Some(status == "documented"),
+            status: Some(status.to_owned()),
+        });
     }
 
     /// Adds a rule, or fills in what an earlier mention of the same rule lacked (a name from

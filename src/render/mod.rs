@@ -15,6 +15,7 @@ const FILTER_NAMES: &[(&str, &str)] = &[
     ("rspamd", "Rspamd"),
     ("stalwart", "Stalwart"),
     ("greylisting", "Greylisting"),
+    ("microsoft", "Microsoft 365"),
 ];
 
 pub fn filter_name(id: &str) -> &str {
@@ -33,4 +34,18 @@ pub fn format_points(value: f64) -> String {
     } else {
         text.to_owned()
     }
+}
+
+/// Headers a Microsoft verdict is read from: their rules are listed with their meanings,
+/// so they are not repeated as "seen in the message".
+pub fn is_microsoft_verdict_header(header: &str) -> bool {
+    let header = header.to_ascii_lowercase();
+    [
+        "x-forefront-",
+        "x-microsoft-antispam",
+        "x-ms-exchange-",
+        "x-exchange-antispam",
+    ]
+    .iter()
+    .any(|prefix| header.starts_with(prefix))
 }

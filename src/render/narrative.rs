@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use super::{filter_name, format_points};
-use crate::report::{Finding, FindingRule, Report, Verdict};
+use super::{filter_name, format_points, is_microsoft_verdict_header};
+use crate::report::{Finding, FindingRule, Report, Side, Verdict};
 
 pub struct Narrative {
     pub headline: String,
@@ -97,6 +97,7 @@ fn item(report: &Report, finding: &Finding) -> Item {
         .filter(|e| {
             !e.header.to_ascii_lowercase().starts_with("x-spam")
                 && !e.header.to_ascii_lowercase().starts_with("x-rspam")
+                && !is_microsoft_verdict_header(&e.header)
         })
         .filter_map(|e| e.note.clone())
         .collect();
@@ -137,7 +138,9 @@ fn headline(report: &Report) -> String {
         .filter(|v| v.spam.is_some() || v.score.is_some())
         .filter(|v| v.filter != "greylisting")
         .collect();
-    let flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
+    // The recipient's own verdicts first: they decided what happened to the message.
+    let mut flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
+    flagged.sort_by_key(|v| v.side != Side::Recipient);
     let top_problem = report
         .findings
         .iter()
@@ -177,11 +180,18 @@ fn headline(report: &Report) -> String {
 fn limit_phrase(filter: &str, threshold: f64) -> String {
     match filter {
         "rspamd" => format!("it refuses messages at {} points", format_points(threshold)),
+        "microsoft" => format!(
+            "a spam confidence level of {} or more means spam",
+            format_points(threshold)
+        ),
         _ => format!("{} points make a message spam", format_points(threshold)),
     }
 }
 
 fn verdict_sentence(verdict: &Verdict) -> String {
+    if verdict.filter == "microsoft" {
+        return microsoft_sentence(verdict);
+    }
     let name = filter_name(&verdict.filter);
     let outcome = match verdict.action.as_deref() {
         Some("reject") => "refused it",
@@ -205,4 +215,42 @@ fn verdict_sentence(verdict: &Verdict) -> String {
         ),
         _ => format!("The recipient's spam filter ({name}) {outcome}."),
     }
+}
+
+/// Microsoft's verdict: a spam confidence level (SCL) rather than points, where the mailbox
+/// put the message, and whose filter it was.
+fn microsoft_sentence(verdict: &Verdict) -> String {
+    let outcome = match (verdict.spam, verdict.action.as_deref()) {
+        (_, Some("junk")) => "treated it as spam and delivered it to the Junk Email folder",
+        (_, Some("quarantine")) => "held it in quarantine, from where it was later released",
+        (Some(true), _) => "treated it as spam",
+        (Some(false), Some("inbox")) => "did not treat it as spam and delivered it to the Inbox",
+        (Some(false), _) => "did not treat it as spam",
+        _ => "scored it",
+    };
+    let who = match verdict.side {
+        Side::Recipient => "The recipient's mail service (Microsoft 365)".to_owned(),
+        Side::Sender => {
+            "The sender's own Microsoft 365 organisation, checking the message on its way out,"
+                .to_owned()
+        }
+        Side::Unknown => {
+            "A Microsoft 365 organisation the message passed through (not the recipient's)"
+                .to_owned()
+        }
+    };
+    let mut text = format!("{who} {outcome}");
+    if let Some(scl) = verdict.score {
+        let _ = write!(
+            text,
+            ": it gave the message a spam confidence level of {}; {}",
+            format_points(scl),
+            limit_phrase("microsoft", verdict.threshold.unwrap_or(5.0))
+        );
+    }
+    text.push('.');
+    if verdict.side == Side::Sender && verdict.spam == Some(true) {
+        text.push_str(" Microsoft sends outgoing mail it judges to be spam through a separate group of servers with a poorer reputation, so other receivers are more likely to file it as spam too.");
+    }
+    text
 }
