@@ -10,6 +10,7 @@ use crate::{audit, diagnose, message, trust};
 /// malformed header becomes an error entry in the report instead.
 pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
     let classified = classify(bytes)?;
+    let bytes: &[u8] = classified.rebuilt.as_deref().unwrap_or(bytes);
     let block = &classified.block;
     let mut fields = Fields::new(block);
 

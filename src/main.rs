@@ -39,8 +39,8 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "spamwhy", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// Messages to analyse: .eml files, text files of pasted headers, or `-` for standard
-    /// input.
+    /// Messages to analyse: .eml files, Outlook .msg files, text files of pasted headers, or
+    /// `-` for standard input.
     #[arg(value_name = "MESSAGE", required = true)]
     inputs: Vec<String>,
 

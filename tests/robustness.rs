@@ -13,6 +13,13 @@ proptest! {
     }
 
     #[test]
+    fn outlook_lookalikes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let mut input = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        input.extend_from_slice(&bytes);
+        prop_assert!(spamwhy::analyze("fuzz.msg", &input).is_err());
+    }
+
+    #[test]
     fn mutated_mail_never_panics(
         cut in 0usize..SEED_MESSAGE.len(),
         insert in "[ -~\t\n\r\\(\\)\\[\\];=:]{0,40}",
