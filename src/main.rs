@@ -73,9 +73,10 @@ enum Command {
     /// Print the man page (roff) to standard output.
     Man,
     /// Explain spam-filter rules: what each means, its cause on the checklist, its default
-    /// score, whose fault it is and the fix. Works for SpamAssassin rules and Rspamd symbols.
+    /// score, whose fault it is and the fix. Works for SpamAssassin rules, Rspamd symbols and
+    /// Microsoft 365 header fields (SFV:SPM, CAT:SPOOF, "compauth=fail reason=001"...).
     Explain {
-        /// Rule or symbol names, e.g. RDNS_NONE BAYES_99 R_SPF_FAIL.
+        /// Rule or symbol names, e.g. RDNS_NONE BAYES_99 R_SPF_FAIL CAT:SPOOF.
         #[arg(required = true, value_name = "RULE")]
         rules: Vec<String>,
     },

@@ -153,7 +153,8 @@ pub struct RuleDiagnosis {
     pub cause: String,
     /// `sender-setup`, `sender-content`, `sender-reputation`, `receiver` or `none`.
     pub fault: String,
-    /// True when the cause comes from the rule's name family, not the rule tables.
+    /// True when the cause comes from the rule's name family, not the rule tables (or, for
+    /// Microsoft's facts, from a meaning Microsoft does not document).
     pub inferred: bool,
     /// One plain sentence on what the rule noticed, when the tables know the rule.
     pub meaning: Option<String>,

@@ -27,7 +27,9 @@ const PINNED_EXPLANATIONS: &[&str] = &[
     "corpus/01-sa-default-dynamic-ptr.eml",
     "corpus/09-rspamd-milter-add-header.eml",
     "corpus/18-gmail-workspace-dmarc-fail.eml",
+    "corpus/21-m365-spoof-no-dmarc-headers-only.eml",
     "corpus/44-clean-blocked-noise.eml",
+    "corpus/48-m365-outbound-spam-to-gmail.eml",
 ];
 
 /// Compares `actual` with the file, or rewrites the file when blessing; returns a failure.

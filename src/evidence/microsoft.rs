@@ -95,10 +95,18 @@ const VERDICT_HEADERS: &[&str] = &[
     "X-MS-Exchange-Organization-SCL",
 ];
 
-/// The address Microsoft's edge saw connecting, from the topmost plain (not `-Untrusted`)
-/// Forefront report of an inbound message: a hint for the trust boundary. `None` for
-/// outbound or internal reports and for addresses that are not public.
-pub fn entry_ip_hint(block: &HeaderBlock) -> Option<IpAddr> {
+/// What Microsoft's edge saw of the connecting server, from the topmost plain (not
+/// `-Untrusted`) Forefront report of an inbound message.
+pub struct EdgeView {
+    /// `CIP`: a hint for the trust boundary.
+    pub ip: IpAddr,
+    /// `PTR`, when it names a host: Microsoft's Received lines never show the reverse DNS
+    /// name, so this is the only place the recipient's side records it.
+    pub ptr: Option<String>,
+}
+
+/// `None` for outbound or internal reports and for addresses that are not public.
+pub fn edge_view(block: &HeaderBlock) -> Option<EdgeView> {
     let field = block.first(FOREFRONT)?;
     let list = parse_forefront_report(&field.value).ok()?;
     if list
@@ -107,9 +115,15 @@ pub fn entry_ip_hint(block: &HeaderBlock) -> Option<IpAddr> {
     {
         return None;
     }
-    list.cip()
+    let ip = list
+        .cip()
         .filter(|ip| !is_internal_ip(*ip) && !ip.is_unspecified())
-        .filter(|ip| *ip != IpAddr::from([255, 255, 255, 255]))
+        .filter(|ip| *ip != IpAddr::from([255, 255, 255, 255]))?;
+    let ptr = list
+        .value("PTR")
+        .filter(|ptr| ptr.contains('.') && !ptr.contains(char::is_whitespace))
+        .map(str::to_owned);
+    Some(EdgeView { ip, ptr })
 }
 
 pub fn read(
@@ -154,6 +168,9 @@ struct Facts {
     direction: Option<String>,
     dest: Option<String>,
     folder: Option<String>,
+    category: Option<String>,
+    /// Whether a public connecting address (`CIP`) was recorded.
+    outside_address: bool,
     /// (table field, value, rule name) of the facts that may point to a cause, in order.
     candidates: Vec<(String, String, String)>,
 }
@@ -210,22 +227,33 @@ fn verdict(
 
     let side = side(facts.direction.as_deref(), untrusted, trust);
     builder.verdict.side = side;
+    builder.verdict.via = match facts.direction.as_deref().map(str::to_ascii_uppercase) {
+        Some(dir) if dir == "OUT" => Some("outbound".to_owned()),
+        Some(dir) if dir == "INT" => Some("intra-organisation".to_owned()),
+        _ => None,
+    };
     if side == Side::Recipient {
         compauth(&mut builder, &mut facts, authentication);
     }
     let sfv = facts.sfv.as_deref().map(str::to_ascii_uppercase);
     let sfv_says = |list: &[&str]| sfv.as_deref().is_some_and(|v| list.contains(&v));
     let scl_spam = facts.scl.map(|scl| f64::from(scl) >= SPAM_SCL);
-    builder.verdict.spam = if sfv_says(SPAM_VERDICTS) {
-        Some(true)
-    } else if sfv_says(HAM_VERDICTS) {
+    // A protection policy category (spoofing, phishing, bulk...) means a policy acted on
+    // the message even when the spam confidence level is low.
+    let category = facts
+        .category
+        .as_deref()
+        .filter(|cat| !cat.eq_ignore_ascii_case("NONE"));
+    builder.verdict.spam = if sfv_says(HAM_VERDICTS) {
         Some(false)
+    } else if sfv_says(SPAM_VERDICTS) || category.is_some() || scl_spam == Some(true) {
+        Some(true)
     } else {
         scl_spam
     };
     builder.verdict.score = facts.scl.map(f64::from);
     builder.verdict.threshold = Some(SPAM_SCL);
-    builder.verdict.action = action(&facts, sfv.as_deref(), side);
+    builder.verdict.action = action(&facts, sfv.as_deref());
 
     let spam = builder.verdict.spam == Some(true);
     for (field, value, name) in &facts.candidates {
@@ -235,6 +263,11 @@ fn verdict(
         // Leaving the sender's organisation is a cause only when the outbound check
         // called the message spam.
         if field.eq_ignore_ascii_case("DIR") && !spam {
+            continue;
+        }
+        // Without an outside connecting address (mail submitted inside Microsoft 365,
+        // `CIP:255.255.255.255`) an empty PTR says nothing about the sender's server.
+        if field.eq_ignore_ascii_case("PTR") && !facts.outside_address {
             continue;
         }
         builder.rule(name, None, None, Vec::new());
@@ -296,6 +329,15 @@ fn remember(facts: &mut Facts, list: &AntispamList) {
     if facts.folder.is_none() {
         facts.folder = list.value("RF").map(str::to_owned);
     }
+    if facts.category.is_none() {
+        facts.category = list.value("CAT").map(str::to_owned);
+    }
+    if let Some(ip) = list.cip() {
+        facts.outside_address |= !is_internal_ip(ip) && ip != IpAddr::from([255, 255, 255, 255]);
+    } else if list.get("PTR").is_some() && list.get("CIP").is_none() {
+        // Formats without CIP: trust the PTR field as it is.
+        facts.outside_address = true;
+    }
 }
 
 /// A detail with its translation; fields the table does not know are shown as written and
@@ -317,9 +359,14 @@ fn side(direction: Option<&str>, untrusted: bool, trust: &TrustBoundary) -> Side
 }
 
 /// Where the message went, as far as the headers show: the mailbox's folder, or quarantine
-/// when it was released from there.
-fn action(facts: &Facts, sfv: Option<&str>, side: Side) -> Option<String> {
-    if side == Side::Sender {
+/// when it was released from there. Nothing for an outbound check: the recipient's side
+/// decided where it went.
+fn action(facts: &Facts, sfv: Option<&str>) -> Option<String> {
+    if facts
+        .direction
+        .as_deref()
+        .is_some_and(|d| d.eq_ignore_ascii_case("OUT"))
+    {
         return None;
     }
     let junk = facts

@@ -188,6 +188,13 @@ fn rule_key(name: &str) -> Option<(&str, &str)> {
     Some((field, if value == "(empty)" { "" } else { value }))
 }
 
+/// What a fact written as a rule name (`SFV:SPM`, `PTR:(empty)`,
+/// `compauth=fail reason=001`) means, whether or not it points to a cause.
+pub fn translate_rule(name: &str) -> Option<Translation> {
+    let (field, value) = rule_key(name)?;
+    translate(field, value)
+}
+
 /// The table row behind a rule name, as the diagnosis reads rules. Only rows that name a
 /// cause are rules.
 pub(super) fn rule_info(name: &str) -> Option<&'static RuleInfo> {

@@ -230,6 +230,9 @@ fn microsoft_sentence(verdict: &Verdict) -> String {
     };
     let who = match verdict.side {
         Side::Recipient => "The recipient's mail service (Microsoft 365)".to_owned(),
+        Side::Sender if verdict.via.as_deref() == Some("intra-organisation") => {
+            "Microsoft 365 of the organisation that both sent and received the message".to_owned()
+        }
         Side::Sender => {
             "The sender's own Microsoft 365 organisation, checking the message on its way out,"
                 .to_owned()
@@ -249,7 +252,10 @@ fn microsoft_sentence(verdict: &Verdict) -> String {
         );
     }
     text.push('.');
-    if verdict.side == Side::Sender && verdict.spam == Some(true) {
+    if verdict.side == Side::Sender
+        && verdict.spam == Some(true)
+        && verdict.via.as_deref() == Some("outbound")
+    {
         text.push_str(" Microsoft sends outgoing mail it judges to be spam through a separate group of servers with a poorer reputation, so other receivers are more likely to file it as spam too.");
     }
     text

@@ -287,6 +287,9 @@ fn verdict_title(verdict: &Verdict) -> String {
     let name = filter_name(&verdict.filter);
     match verdict.side {
         Side::Recipient => name.to_owned(),
+        Side::Sender if verdict.via.as_deref() == Some("intra-organisation") => {
+            format!("{name} (inside the sender's own organisation)")
+        }
         Side::Sender => format!("{name} (the sender's own outgoing filter)"),
         Side::Unknown => format!("{name} (a filter on the way, not the recipient's)"),
     }
