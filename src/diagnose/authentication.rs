@@ -140,7 +140,7 @@ fn note(entry: &AuthenticationEntry, who: &str) -> String {
             }) {
                 Some((reason, translation)) => format!(
                     "Microsoft's composite authentication: {result} (reason {reason}). {}",
-                    translation.meaning
+                    translation.meaning.trim_end_matches('.')
                 ),
                 None => format!("Microsoft's composite authentication: {result}"),
             }
