@@ -293,8 +293,23 @@ fn read_list(builder: &mut VerdictBuilder, facts: &mut Facts, field: &HeaderFiel
         }
     };
     builder.read(field);
+    let inside = list
+        .value("CIP")
+        .is_some_and(|cip| cip.trim() == "255.255.255.255");
     for pair in &list.fields {
-        explain(builder, &pair.key, &pair.key, &pair.value);
+        if inside && pair.key.eq_ignore_ascii_case("PTR") && is_null(&pair.value) {
+            builder.explained_detail(
+                &pair.key,
+                &pair.value,
+                Some(
+                    "No reverse DNS name, because no outside server connected: the message was submitted inside Microsoft 365."
+                        .to_owned(),
+                ),
+                "inferred",
+            );
+        } else {
+            explain(builder, &pair.key, &pair.key, &pair.value);
+        }
         let name = rule_name(&pair.key, &pair.value);
         facts
             .candidates
