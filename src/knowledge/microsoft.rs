@@ -307,6 +307,57 @@ mod tests {
         assert_eq!(rule_name("SFV", "SPM"), "SFV:SPM");
     }
 
+    /// Every field and value Microsoft's anti-spam header documentation describes has a
+    /// documented row of its own.
+    #[test]
+    fn every_documented_forefront_value_is_translated() {
+        let documented = [
+            ("ARC", "AAR;AMS;AS"),
+            ("CIP", "192.0.2.1"),
+            ("CIP", "2001:db8::1"),
+            ("CTRY", "NL"),
+            ("H", "mail.example.com"),
+            ("IPV", "CAL"),
+            ("IPV", "NLI"),
+            ("LANG", "en"),
+            ("PTR", "mail.example.com"),
+            ("PTR", ""),
+            ("SCL", "-1"),
+            ("SCL", "1"),
+            ("SCL", "5"),
+            ("SCL", "9"),
+            ("SFTY", "9.19"),
+            ("SFTY", "9.20"),
+            ("SFTY", "9.25"),
+            ("SRV", "BULK"),
+            ("X-CustomSpam", "Web bug"),
+            ("BCL", "0"),
+            ("BCL", "5"),
+            ("BCL", "9"),
+        ];
+        let sfv = [
+            "BLK", "NSPM", "SFE", "SKA", "SKB", "SKI", "SKN", "SKQ", "SKS", "SPM",
+        ];
+        let cat = [
+            "BULK", "DIMP", "GIMP", "HPHSH", "HPHISH", "HSPM", "MALW", "PHSH", "SPM", "SPOOF",
+            "UIMP", "AMP", "SAP", "FTBP", "OSPM",
+        ];
+        let compauth = [
+            "000", "001", "002", "010", "100", "701", "201", "300", "401", "901", "601",
+        ];
+        let all = documented
+            .iter()
+            .copied()
+            .chain(sfv.iter().map(|v| ("SFV", *v)))
+            .chain(cat.iter().map(|v| ("CAT", *v)))
+            .chain(compauth.iter().map(|v| ("compauth", *v)));
+        for (field, value) in all {
+            let t = translate(field, value).unwrap_or_else(|| panic!("{field}:{value}"));
+            assert_eq!(t.status, Status::Documented, "{field}:{value}");
+            assert!(!t.meaning.contains("{value}"), "{field}:{value}");
+        }
+    }
+
     #[test]
     fn mailbox_delivery_is_inferred() {
         let j = translate("dest", "J").unwrap();
