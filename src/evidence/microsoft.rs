@@ -225,7 +225,20 @@ fn verdict(
         }
     }
 
-    let side = side(facts.direction.as_deref(), untrusted, trust);
+    // Exchange's header firewall removes X-MS-Exchange-Organization-* fields that arrive
+    // from outside, so a plain one was written by the organisation that received the
+    // message, Microsoft 365 or an Exchange server of its own.
+    let organisation_stamp = !untrusted
+        && taken.iter().any(|f| {
+            f.name
+                .to_ascii_lowercase()
+                .starts_with("x-ms-exchange-organization-")
+        });
+    let side = side(
+        facts.direction.as_deref(),
+        untrusted,
+        trust.recipient_is_microsoft() || organisation_stamp,
+    );
     builder.verdict.side = side;
     builder.verdict.via = match facts.direction.as_deref().map(str::to_ascii_uppercase) {
         Some(dir) if dir == "OUT" => Some("outbound".to_owned()),
@@ -364,11 +377,11 @@ fn explain(builder: &mut VerdictBuilder, name: &str, table_field: &str, value: &
     }
 }
 
-fn side(direction: Option<&str>, untrusted: bool, trust: &TrustBoundary) -> Side {
+fn side(direction: Option<&str>, untrusted: bool, recipients_own: bool) -> Side {
     match direction.map(str::to_ascii_uppercase).as_deref() {
         Some("OUT" | "INT") => Side::Sender,
         _ if untrusted => Side::Unknown,
-        _ if trust.recipient_is_microsoft() => Side::Recipient,
+        _ if recipients_own => Side::Recipient,
         _ => Side::Unknown,
     }
 }
@@ -436,5 +449,47 @@ fn compauth(
             }
         }
         None => builder.explained_detail("compauth", &written, None, "undocumented"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::Side;
+
+    fn microsoft(message: &str) -> Vec<crate::report::Verdict> {
+        crate::analyze("test", message.as_bytes())
+            .unwrap()
+            .verdicts
+            .into_iter()
+            .filter(|v| v.filter == "microsoft")
+            .collect()
+    }
+
+    #[test]
+    fn on_premises_exchange_scl_is_the_recipients() {
+        let verdicts = microsoft(
+            "Received: from mail.example.com (mail.example.com [192.0.2.1]) by exch01.example.net (10.0.0.5) with Microsoft SMTP Server id 15.2.1544.14; Tue, 8 Sep 2026 07:15:44 +0000\nX-MS-Exchange-Organization-SCL: 7\nSubject: hi\n\n",
+        );
+        assert_eq!(verdicts.len(), 1);
+        assert_eq!(verdicts[0].side, Side::Recipient);
+        assert_eq!(verdicts[0].spam, Some(true));
+        assert_eq!(verdicts[0].score, Some(7.0));
+    }
+
+    #[test]
+    fn a_forefront_report_from_a_tenant_on_the_way_is_unknown() {
+        let verdicts = microsoft(
+            "Received: from relay.example.org (relay.example.org [192.0.2.9]) by mx.example.net (Postfix) with ESMTPS id 1; Tue, 8 Sep 2026 07:15:44 +0000\nX-Forefront-Antispam-Report: CIP:198.51.100.1;SCL:1;SFV:NSPM;DIR:INB;\nSubject: hi\n\n",
+        );
+        assert_eq!(verdicts[0].side, Side::Unknown);
+        assert_eq!(verdicts[0].spam, Some(false));
+    }
+
+    #[test]
+    fn unparsable_reports_are_errors_of_the_verdict() {
+        let verdicts = microsoft("X-Forefront-Antispam-Report: nothing here\nSubject: hi\n\n");
+        assert_eq!(verdicts[0].errors.len(), 1);
+        assert_eq!(verdicts[0].spam, None);
+        assert_eq!(verdicts[0].threshold, Some(5.0));
     }
 }
