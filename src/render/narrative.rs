@@ -252,6 +252,10 @@ fn microsoft_sentence(verdict: &Verdict) -> String {
         );
     }
     text.push('.');
+    let threshold = verdict.threshold.unwrap_or(5.0);
+    if verdict.spam == Some(true) && verdict.score.is_some_and(|scl| scl < threshold) {
+        text.push_str(" The spam level itself was low: a protection policy (such as impersonation, spoofing, phishing or bulk mail, listed below) or a list acted on the message.");
+    }
     if verdict.side == Side::Sender
         && verdict.spam == Some(true)
         && verdict.via.as_deref() == Some("outbound")
