@@ -174,6 +174,9 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
                     .total_cmp(&a.share_of_threshold.unwrap_or(0.0)),
             )
             .then(confidence_rank(&b.confidence).cmp(&confidence_rank(&a.confidence)))
+            // At equal cost, a reason a filter stated (Microsoft's, which carry no points)
+            // before one only the message's own checks show.
+            .then(b.rules.is_empty().cmp(&a.rules.is_empty()).reverse())
     });
     report.findings = findings;
     report.passed = passed;
