@@ -43,18 +43,26 @@ pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
 /// Analyses one message with what the run shares (recorded DNS for re-verification).
 pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Report, InputError> {
     let classified = classify(bytes)?;
+    let bytes: &[u8] = classified.rebuilt.as_deref().unwrap_or(bytes);
     let block = &classified.block;
     let mut fields = Fields::new(block);
 
     let parsed_hops = hops::read(&mut fields);
-    let boundary = trust::find(&hops::views(&parsed_hops));
+    let edge = evidence::microsoft::edge_view(block);
+    let boundary = trust::find(&hops::views(&parsed_hops), edge.as_ref().map(|e| e.ip));
     let hop_reports = hops::to_report(&parsed_hops, &boundary);
     let sender = boundary.entry_hop.and_then(|index| {
         let from = hop_reports.get(index)?.from.as_ref()?;
+        // Microsoft records the reverse DNS name in its Forefront report, not in Received.
+        let edge_ptr = edge
+            .as_ref()
+            .filter(|_| boundary.recipient_is_microsoft())
+            .filter(|e| from.ip.as_deref() == Some(e.ip.to_string().as_str()))
+            .and_then(|e| e.ptr.clone());
         Some(Sender {
             ip: from.ip.clone(),
             helo: from.helo.clone(),
-            rdns: from.rdns.clone(),
+            rdns: from.rdns.clone().or(edge_ptr),
             hop_index: index,
         })
     });
@@ -77,6 +85,11 @@ pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Rep
     verdicts.extend(evidence::greylist::read(&mut fields));
 
     let auth = authentication::read(&mut fields, &boundary);
+    verdicts.extend(evidence::microsoft::read(
+        &mut fields,
+        &boundary,
+        &auth.entries,
+    ));
     let mut errors = hops::errors(&parsed_hops);
     errors.extend(auth.errors);
 

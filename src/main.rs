@@ -49,8 +49,8 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "spamwhy", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// Messages to analyse: .eml files, text files of pasted headers, or `-` for standard
-    /// input.
+    /// Messages to analyse: .eml files, Outlook .msg files, text files of pasted headers, or
+    /// `-` for standard input.
     #[arg(value_name = "MESSAGE", required = true)]
     inputs: Vec<String>,
 
@@ -107,9 +107,10 @@ enum Command {
         timeout: f64,
     },
     /// Explain spam-filter rules: what each means, its cause on the checklist, its default
-    /// score, whose fault it is and the fix. Works for SpamAssassin rules and Rspamd symbols.
+    /// score, whose fault it is and the fix. Works for SpamAssassin rules, Rspamd symbols and
+    /// Microsoft 365 header fields (SFV:SPM, CAT:SPOOF, "compauth=fail reason=001"...).
     Explain {
-        /// Rule or symbol names, e.g. RDNS_NONE BAYES_99 R_SPF_FAIL.
+        /// Rule or symbol names, e.g. RDNS_NONE BAYES_99 R_SPF_FAIL CAT:SPOOF.
         #[arg(required = true, value_name = "RULE")]
         rules: Vec<String>,
     },

@@ -14,7 +14,8 @@ pub struct Report {
     pub schema_version: u32,
     /// The path as given, or `-` for standard input.
     pub source: String,
-    /// `message` (headers and a body) or `headers` (a header section only).
+    /// `message` (headers and a body), `headers` (a header section only) or `msg` (an
+    /// Outlook .msg file).
     pub input_kind: InputKind,
     pub message: MessageSummary,
     /// The server that handed the message to the recipient's side, as the recipient saw it.
@@ -153,6 +154,9 @@ pub struct Comparison {
 pub enum InputKind {
     Message,
     Headers,
+    /// An Outlook `.msg` file: its transport headers, with the body and attachment list
+    /// rebuilt as MIME (see `input::msg`).
+    Msg,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -215,22 +219,22 @@ pub struct Tls {
 /// What one spam filter said about the message.
 #[derive(Debug, Clone, Serialize)]
 pub struct Verdict {
-    /// `spamassassin`, `rspamd`, `stalwart`, `greylisting`, `barracuda`, `proofpoint`,
+    /// `spamassassin`, `rspamd`, `stalwart`, `greylisting`, `microsoft`, `barracuda`, `proofpoint`,
     /// `mimecast`, `cisco`, `trendmicro`, `sophos`, `vade`, `cloudmark`, `symantec`,
     /// `kaspersky`, `fortinet`, `spamexperts`, `gmx`, `cloudflare`, `yahoo`, `zoho`, `yandex`,
     /// `mailru`.
     pub filter: String,
+    /// Whose filter this is: `recipient` (the recipient's own systems, the verdict that
+    /// counts; the usual case), `sender` (the sender's own outbound filter or gateway, which
+    /// scanned the message before it left: Microsoft 365 `DIR:OUT`/`DIR:INT`, a Proofpoint
+    /// `policy=outbound`...), or `unknown` (an organisation the message passed on the way, or
+    /// no Received chain to place its headers against). Decided from where the headers sit
+    /// against the trust boundary, corrected by what the vendor's own headers say and by the
+    /// vendor's host names on the entry hop; see ARCHITECTURE.md.
+    pub side: Side,
     /// How the filter was run when the headers show it: `amavis`, `exim`, `fastmail`,
     /// `mailscanner`, `milter`...
     pub via: Option<String>,
-    /// Whose filter this is: `recipient` (the recipient's own systems, the verdict that
-    /// counts), `sender` (the sender's outbound gateway, which scanned the message before it
-    /// left), or `unknown` (no Received chain to place its headers against). Null for the
-    /// filters whose headers are only ever the recipient's (SpamAssassin, Rspamd...).
-    /// Decided from where the headers sit against the trust boundary, corrected by what the
-    /// vendor's own headers say (an outbound policy) and by the vendor's host names on the
-    /// entry hop; see ARCHITECTURE.md.
-    pub side: Option<String>,
     /// The header names this verdict was read from, in document order.
     pub headers: Vec<String>,
     /// Whether the filter treated the message as spam; null when its headers do not say.
@@ -242,6 +246,14 @@ pub struct Verdict {
     /// Other facts the headers state (autolearn, version, host, queue id...).
     pub details: Vec<Detail>,
     pub errors: Vec<HeaderError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Recipient,
+    Sender,
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -262,7 +274,8 @@ pub struct RuleDiagnosis {
     pub cause: String,
     /// `sender-setup`, `sender-content`, `sender-reputation`, `receiver` or `none`.
     pub fault: String,
-    /// True when the cause comes from the rule's name family, not the rule tables.
+    /// True when the cause comes from the rule's name family, not the rule tables (or, for
+    /// Microsoft's facts, from a meaning Microsoft does not document).
     pub inferred: bool,
     /// One plain sentence on what the rule noticed, when the tables know the rule.
     pub meaning: Option<String>,
@@ -325,7 +338,18 @@ pub struct Passed {
 #[derive(Debug, Clone, Serialize)]
 pub struct Detail {
     pub name: String,
+    /// As written in the header.
     pub value: String,
+    /// What the value means, in plain words, when the knowledge tables know it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
+    /// Whether the filter's vendor documents this field and value (false: inferred from
+    /// observed messages, or not known at all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documented: Option<bool>,
+    /// `documented`, `inferred` or `undocumented` (shown raw, meaning unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -9,6 +9,8 @@
 //! outside is where the recipient's MX accepted the message: its `from` names the sending
 //! server, and every header below it is untrusted.
 
+use std::net::IpAddr;
+
 use spamwhy_headers::received::Received;
 
 use crate::domain::{is_internal_ip, org_domain, parse_ip};
@@ -81,7 +83,24 @@ impl TrustBoundary {
     }
 }
 
-pub fn find(hops: &[HopView<'_>]) -> TrustBoundary {
+/// Walks the chain. `microsoft_entry_ip` is the address Microsoft's edge recorded as
+/// connecting (Forefront's `CIP`, read by the caller): when the walk shows the recipient is
+/// Microsoft and a hop into a Microsoft server came from that address, that hop is the
+/// entry, wherever the walk alone stopped (tenant-to-tenant mail, where hosts on both sides
+/// are Microsoft's). The hint is never used for other recipients: a sender could forge it.
+pub fn find(hops: &[HopView<'_>], microsoft_entry_ip: Option<IpAddr>) -> TrustBoundary {
+    let plain = walk(hops, None);
+    let hinted = microsoft_entry_ip
+        .filter(|_| plain.recipient_is_microsoft())
+        .and_then(|ip| microsoft_entry(hops, ip));
+    match hinted {
+        Some(index) if Some(index) != plain.entry_hop => walk(hops, Some(index)),
+        _ => plain,
+    }
+}
+
+/// The walk from the top; `entry` forces the entry hop.
+fn walk(hops: &[HopView<'_>], entry: Option<usize>) -> TrustBoundary {
     let mut boundary = TrustBoundary::default();
     for (index, hop) in hops.iter().enumerate() {
         let Some(received) = hop.received else {
@@ -93,7 +112,11 @@ pub fn find(hops: &[HopView<'_>]) -> TrustBoundary {
             add_domain(&mut boundary.recipient_domains, by);
         }
         boundary.recipient_hops = index + 1;
-        if !is_internal_relay(received, &boundary.recipient_domains) {
+        let is_entry = match entry {
+            Some(hint) => index == hint,
+            None => !is_internal_relay(received, &boundary.recipient_domains),
+        };
+        if is_entry {
             boundary.entry_hop = Some(index);
             boundary.untrusted_from = hops.get(index + 1).map(|next| next.offset);
             break;
@@ -103,6 +126,22 @@ pub fn find(hops: &[HopView<'_>]) -> TrustBoundary {
         boundary.recipient_hops = hops.len();
     }
     boundary
+}
+
+/// The topmost hop received by a Microsoft host from `ip`, with every hop above it parsed.
+fn microsoft_entry(hops: &[HopView<'_>], ip: IpAddr) -> Option<usize> {
+    for (index, hop) in hops.iter().enumerate() {
+        let received = hop.received?;
+        let by_microsoft = received
+            .by
+            .as_deref()
+            .is_some_and(|by| MICROSOFT_DOMAINS.contains(&org_domain(by).as_str()));
+        let from_ip = received.from.as_ref().and_then(|from| from.ip);
+        if by_microsoft && from_ip == Some(ip) {
+            return Some(index);
+        }
+    }
+    None
 }
 
 fn add_domain(domains: &mut Vec<String>, host: &str) {
@@ -153,4 +192,65 @@ fn is_internal_relay(received: &Received, recipient_domains: &[String]) -> bool 
         .iter()
         .filter(|name| parse_ip(name).is_none())
         .any(|name| recipient_domains.contains(&org_domain(name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spamwhy_headers::received::parse_received;
+
+    fn chain(lines: &[&str]) -> Vec<Received> {
+        lines.iter().map(|l| parse_received(l).unwrap()).collect()
+    }
+
+    fn views(hops: &[Received]) -> Vec<HopView<'_>> {
+        hops.iter()
+            .enumerate()
+            .map(|(i, r)| HopView {
+                offset: i * 100,
+                received: Some(r),
+            })
+            .collect()
+    }
+
+    /// Tenant to tenant where the sender tenant's outbound host is not named as such: the
+    /// walk alone goes past Microsoft's edge into the sender's tenant.
+    const TENANT_TO_TENANT: &[&str] = &[
+        "from AM0PR01MB1.eurprd01.prod.outlook.com (::1) by AM0PR01MB2.eurprd01.prod.outlook.com with HTTPS; Tue, 13 Oct 2026 14:02:16 +0000",
+        "from DB5PEPF0001.eurprd01.prod.outlook.com (2603:10a6:10:1::1) by AM0PR01MB1.eurprd01.prod.outlook.com (2603:10a6:10:2::2) with Microsoft SMTP Server id 15.20.1.1; Tue, 13 Oct 2026 14:02:15 +0000",
+        "from EUR01-AM0-obe.smtp-relay.outlook.com (2a01:111:f403:2601::700) by DB5PEPF0001.mail.protection.outlook.com (2603:10a6:10:3::3) with Microsoft SMTP Server id 15.20.1.1; Tue, 13 Oct 2026 14:02:14 +0000",
+        "from PA4PR03MB1.eurprd03.prod.outlook.com (2603:10a6:102:f3::9) by VI1PR03MB2.eurprd03.prod.outlook.com (2603:10a6:800:1::1) with Microsoft SMTP Server id 15.20.1.1; Tue, 13 Oct 2026 14:02:13 +0000",
+    ];
+
+    #[test]
+    fn forefront_cip_picks_the_entry_hop_for_a_microsoft_recipient() {
+        let hops = chain(TENANT_TO_TENANT);
+        let plain = find(&views(&hops), None);
+        assert_ne!(
+            plain.entry_hop,
+            Some(2),
+            "the walk alone misses Microsoft's edge"
+        );
+        let cip: IpAddr = "2a01:111:f403:2601::700".parse().unwrap();
+        let hinted = find(&views(&hops), Some(cip));
+        assert_eq!(hinted.entry_hop, Some(2));
+        assert_eq!(hinted.recipient_hops, 3);
+        assert!(hinted.is_trusted_position(200) && !hinted.is_trusted_position(300));
+    }
+
+    #[test]
+    fn the_hint_is_ignored_for_other_recipients_and_unknown_addresses() {
+        let hops = chain(&[
+            "from mail.example.net (mail.example.net [192.0.2.7]) by mx.example.org (Postfix) with ESMTPS id 1; Tue, 13 Oct 2026 14:02:16 +0000",
+            "from forged.example (forged.example [198.51.100.9]) by x.mail.protection.outlook.com with ESMTP id 2; Tue, 13 Oct 2026 14:02:15 +0000",
+        ]);
+        let forged: IpAddr = "198.51.100.9".parse().unwrap();
+        assert_eq!(find(&views(&hops), Some(forged)).entry_hop, Some(0));
+        let tenant = chain(TENANT_TO_TENANT);
+        let nowhere: IpAddr = "203.0.113.1".parse().unwrap();
+        assert_eq!(
+            find(&views(&tenant), Some(nowhere)).entry_hop,
+            find(&views(&tenant), None).entry_hop
+        );
+    }
 }

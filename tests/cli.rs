@@ -294,3 +294,47 @@ fn gateway_verdicts_show_their_side_and_scale() {
     );
     assert!(text.contains("a sender reputation of -1.9"), "{text}");
 }
+
+#[test]
+fn microsoft_verdicts_show_every_translated_field() {
+    let output = spamwhy(&["--detail", "corpus/21-m365-spoof-no-dmarc-headers-only.eml"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("Microsoft 365: SPAM (SCL 5 of 5), delivered to Junk"),
+        "{text}"
+    );
+    assert!(text.contains("Microsoft 365 fields"), "{text}");
+    assert!(
+        text.contains("possibly forged"),
+        "CAT:SPOOF as spoofing: {text}"
+    );
+    assert!(text.contains("Junk Email folder"), "dest:J as Junk: {text}");
+    assert!(text.contains("undocumented"), "{text}");
+    assert!(text.contains("inferred"), "{text}");
+
+    let output = spamwhy(&[
+        "--format",
+        "json",
+        "corpus/63-m365-outbound-spam-to-gmail.eml",
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let verdict = &report["verdicts"][0];
+    assert_eq!(verdict["filter"], "microsoft");
+    assert_eq!(verdict["side"], "sender");
+    assert_eq!(verdict["score"], 5.0);
+    assert_eq!(verdict["threshold"], 5.0);
+    assert_eq!(report["findings"][0]["cause"], "outgoing-spam");
+}
+
+#[test]
+fn explain_knows_microsoft_fields() {
+    let output = spamwhy(&["explain", "CAT:SPOOF", "dest:J"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(
+        text.contains("(documented)") && text.contains("(inferred)"),
+        "{text}"
+    );
+    assert!(text.contains("dmarc"), "{text}");
+}

@@ -29,7 +29,9 @@ const PINNED_EXPLANATIONS: &[&str] = &[
     "corpus/18-gmail-workspace-dmarc-fail.eml",
     "corpus/30-ironport-proofpoint.eml",
     "corpus/31-ovh-vade-spamcause.eml",
+    "corpus/21-m365-spoof-no-dmarc-headers-only.eml",
     "corpus/44-clean-blocked-noise.eml",
+    "corpus/63-m365-outbound-spam-to-gmail.eml",
 ];
 
 /// Compares `actual` with the file, or rewrites the file when blessing; returns a failure.

@@ -31,7 +31,7 @@ const LARGE_INLINE_IMAGES_BYTES: usize = 1024 * 1024;
 pub fn check(report: &Report, block: &HeaderBlock, bytes: &[u8], out: &mut Vec<Observation>) {
     required_headers(block, out);
     unsubscribe(block, out);
-    if report.input_kind == InputKind::Message {
+    if matches!(report.input_kind, InputKind::Message | InputKind::Msg) {
         mime(bytes, out);
         if bytes.len() > LARGE_MESSAGE_BYTES {
             out.push(Observation::problem(

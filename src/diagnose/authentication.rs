@@ -4,6 +4,7 @@
 //! untrusted ones still say something, with low confidence.
 
 use crate::audit::{Confidence, Observation, evidence};
+use crate::knowledge;
 use crate::report::AuthenticationEntry;
 
 /// Method → cause. Methods not listed (auth, bimi, x-csa...) say nothing about deliverability.
@@ -133,15 +134,17 @@ fn note(entry: &AuthenticationEntry, who: &str) -> String {
                 _ => format!("DMARC for {domain}: {result}"),
             }
         }
-        "compauth" => match (result, entry.reason.as_deref()) {
-            ("fail", Some(reason)) if reason.starts_with("00") => format!(
-                "Microsoft's composite authentication failed (reason {reason}): the sender's domain does not authenticate this mail with SPF, DKIM and DMARC"
-            ),
-            (_, reason) => format!(
-                "Microsoft's composite authentication: {result}{}",
-                reason.map(|r| format!(" (reason {r})")).unwrap_or_default()
-            ),
-        },
+        "compauth" => {
+            match entry.reason.as_deref().and_then(|reason| {
+                Some((reason, knowledge::microsoft::translate("compauth", reason)?))
+            }) {
+                Some((reason, translation)) => format!(
+                    "Microsoft's composite authentication: {result} (reason {reason}). {}",
+                    translation.meaning.trim_end_matches('.')
+                ),
+                None => format!("Microsoft's composite authentication: {result}"),
+            }
+        }
         "iprev" | "x-ptr" => match result {
             "pass" => format!("{who} confirmed the sending server's reverse DNS name"),
             _ => format!(

@@ -18,7 +18,7 @@ pub use rules::{default_threshold, rule_fault};
 
 use crate::audit::{Confidence, Observation};
 use crate::knowledge::{self, Fault};
-use crate::report::{Evidence, Finding, FindingRule, Passed, Report};
+use crate::report::{Evidence, Finding, FindingRule, Passed, Report, Side};
 
 /// Everything known about one cause while the findings are built.
 #[derive(Default)]
@@ -44,6 +44,10 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
     let mut tallies: BTreeMap<String, CauseTally> = BTreeMap::new();
     for (index, verdict) in report.verdicts.iter().enumerate() {
         let header = verdict.headers.first().cloned().unwrap_or_default();
+        // Filters without points per rule (Microsoft) state reasons: one that points to the
+        // sender is a problem by itself.
+        let reasons_only = !knowledge::rule_set_for(&verdict.filter).has_points();
+        let whose = side_phrase(verdict.side);
         for rule in &verdict.rules {
             let Some(diagnosis) = &rule.diagnosis else {
                 continue;
@@ -59,38 +63,40 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
             }
             let tally = tallies.entry(diagnosis.cause.clone()).or_default();
             *tally.points_by_verdict.entry(index).or_default() += rule.points.unwrap_or(0.0);
-            // What the sender's own outbound gateway said is only a hint about the recipient.
-            let confidence = if verdict.side.as_deref() == Some("sender") {
+            // What the sender's own outbound filter said is only a hint about the recipient.
+            let confidence = if verdict.side == Side::Sender {
                 Confidence::Low
-            } else if diagnosis.inferred {
+            } else if diagnosis.inferred || verdict.side != Side::Recipient {
                 Confidence::Medium
             } else {
                 Confidence::High
             };
             tally.confidence = tally.confidence.max(Some(confidence));
-            // A gateway signal that carries no points (a reputation group, a reason in words)
-            // counts as a problem when the knowledge table says it is one on its own.
-            if rule.points.is_none()
-                && knowledge::vendor_rule(&verdict.filter, &rule.name).is_some_and(|r| r.problem)
-                && diagnosis.fault.starts_with("sender")
-            {
+            // A reason without points (Microsoft's facts; a gateway signal the knowledge table
+            // calls a problem on its own) counts as a problem when it points to the sender.
+            let stated_problem = reasons_only
+                || (rule.points.is_none()
+                    && knowledge::vendor_rule(&verdict.filter, &rule.name)
+                        .is_some_and(|r| r.problem));
+            if stated_problem && diagnosis.fault.starts_with("sender") {
                 tally.problem = true;
                 tally.problem_confidence = tally.problem_confidence.max(Some(confidence));
             }
+            let meaning = diagnosis
+                .meaning
+                .as_ref()
+                .map(|m| whose.map_or_else(|| m.clone(), |w| format!("{w}: {m}")));
             tally.rules.push(FindingRule {
                 filter: verdict.filter.clone(),
                 name: rule.name.clone(),
                 points: rule.points,
-                meaning: diagnosis.meaning.clone(),
+                meaning: meaning.clone(),
             });
             tally.evidence.push(Evidence {
                 header: header.clone(),
                 value: rule_text(&rule.name, rule.points, &rule.options),
                 line: None,
-                note: diagnosis
-                    .meaning
-                    .clone()
-                    .or_else(|| rule.description.clone()),
+                note: meaning.or_else(|| rule.description.clone()),
             });
         }
     }
@@ -190,9 +196,21 @@ pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
                     .total_cmp(&a.share_of_threshold.unwrap_or(0.0)),
             )
             .then(confidence_rank(&b.confidence).cmp(&confidence_rank(&a.confidence)))
+            // At equal cost, a reason a filter stated (Microsoft's, which carry no points)
+            // before one only the message's own checks show.
+            .then(b.rules.is_empty().cmp(&a.rules.is_empty()).reverse())
     });
     report.findings = findings;
     report.passed = passed;
+}
+
+/// Who wrote a verdict, said before its rules' meanings when it was not the recipient.
+fn side_phrase(side: Side) -> Option<&'static str> {
+    match side {
+        Side::Recipient => None,
+        Side::Sender => Some("said by the sender's own outgoing filter"),
+        Side::Unknown => Some("said by a filter on the way, not the recipient's"),
+    }
 }
 
 /// Sender problems first, then the receiver's, then what helped.

@@ -1,6 +1,6 @@
 //! Each rule of each verdict gets its cause, fault and meaning from the knowledge tables.
 
-use crate::knowledge::{self, Fault};
+use crate::knowledge::{self, Fault, RuleSet};
 use crate::report::{RuleDiagnosis, Verdict};
 
 /// Fills `diagnosis` on every rule of the verdict.
@@ -10,11 +10,20 @@ pub fn annotate(verdict: &mut Verdict) {
         let class = knowledge::classify_vendor(&verdict.filter, &rule.name)
             .unwrap_or_else(|| knowledge::classify(rule_set, &rule.name));
         let fault = rule_fault(class.cause.fault, class.cause.id.as_str(), rule.points);
+        // Microsoft's facts: the meaning has the value filled in, and a meaning Microsoft
+        // does not document is an inference.
+        let (meaning, inferred) = match knowledge::microsoft::translate_rule(&rule.name) {
+            Some(t) if rule_set == RuleSet::Microsoft => (
+                Some(t.meaning),
+                class.inferred || t.status != knowledge::microsoft::Status::Documented,
+            ),
+            _ => (class.info.map(|info| info.meaning.clone()), class.inferred),
+        };
         rule.diagnosis = Some(RuleDiagnosis {
             cause: class.cause.id.clone(),
             fault: fault.id().to_owned(),
-            inferred: class.inferred,
-            meaning: class.info.map(|info| info.meaning.clone()),
+            inferred,
+            meaning,
             default_score: class.info.and_then(|info| info.default_score.clone()),
         });
     }
@@ -41,6 +50,7 @@ pub fn default_threshold(filter: &str) -> f64 {
         "rspamd" => 15.0,
         "vade" => 300.0,
         "sophos" => 1.0,
+        // Microsoft's spam confidence level: 5 and above is spam.
         _ => 5.0,
     }
 }

@@ -8,8 +8,9 @@
 
 use spamwhy_headers::fortinet::{parse_deepheader, parse_spaminfo};
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 /// FortiMail's default deep-header confidence threshold, in percent.

@@ -21,25 +21,9 @@
 use spamwhy_headers::HeaderField;
 
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 use crate::trust::TrustBoundary;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Recipient,
-    Sender,
-    Unknown,
-}
-
-impl Side {
-    pub fn id(self) -> &'static str {
-        match self {
-            Side::Recipient => "recipient",
-            Side::Sender => "sender",
-            Side::Unknown => "unknown",
-        }
-    }
-}
 
 /// Host-name fragments of vendors' relays that show which way the gateway faces: (filter,
 /// fragment of the entry hop's sending host, side of that vendor's headers). A mailbox
@@ -97,7 +81,7 @@ impl Gateway<'_> {
     /// Sets the side of a verdict under construction.
     pub fn place(&self, builder: &mut VerdictBuilder, fields: &[&HeaderField], hint: Option<Side>) {
         let side = self.side(&builder.verdict.filter.clone(), fields, hint);
-        builder.verdict.side = Some(side.id().to_owned());
+        builder.verdict.side = side;
     }
 }
 
@@ -141,10 +125,10 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Vec<Verdict> {
     let proofpoint_side = verdicts
         .iter()
         .find(|v| v.filter == "proofpoint")
-        .and_then(|v| v.side.clone());
+        .map(|v| v.side);
     for verdict in &mut verdicts {
         if verdict.filter == "cloudmark" && verdict.via.as_deref() == Some("proofpoint") {
-            verdict.side = proofpoint_side.clone().or(verdict.side.take());
+            verdict.side = proofpoint_side.unwrap_or(verdict.side);
         }
     }
     verdicts

@@ -11,8 +11,9 @@
 use spamwhy_headers::HeaderField;
 use spamwhy_headers::kaspersky::{Info, Status, parse_info_list, parse_rate, parse_status};
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 /// The part of a field name after the product prefix (`antispam-status`).

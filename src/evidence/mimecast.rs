@@ -9,8 +9,9 @@
 
 use spamwhy_headers::mimecast::{parse_impersonation_protect, parse_signature, parse_spam_score};
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {

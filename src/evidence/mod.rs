@@ -13,6 +13,7 @@ pub mod gateway;
 pub mod greylist;
 pub mod hops;
 pub mod kaspersky;
+pub mod microsoft;
 pub mod mimecast;
 pub mod proofpoint;
 pub mod providers;
@@ -28,7 +29,7 @@ pub mod vade;
 
 use spamwhy_headers::{HeaderBlock, HeaderField, ParseError};
 
-use crate::report::{Detail, HeaderError, Rule, Verdict};
+use crate::report::{Detail, HeaderError, Rule, Side, Verdict};
 
 /// The header block plus a record of which fields a reader has used.
 pub struct Fields<'a> {
@@ -118,8 +119,8 @@ impl VerdictBuilder {
         VerdictBuilder {
             verdict: Verdict {
                 filter: filter.to_owned(),
+                side: Side::Recipient,
                 via: None,
-                side: None,
                 headers: Vec::new(),
                 spam: None,
                 score: None,
@@ -150,8 +151,29 @@ impl VerdictBuilder {
             self.verdict.details.push(Detail {
                 name: name.to_owned(),
                 value,
+                meaning: None,
+                documented: None,
+                status: None,
             });
         }
+    }
+
+    /// Adds a detail with what it means (kept even when the value is empty: an empty
+    /// field can mean something, like Microsoft's `PTR:`).
+    pub fn explained_detail(
+        &mut self,
+        name: &str,
+        value: &str,
+        meaning: Option<String>,
+        status: &str,
+    ) {
+        self.verdict.details.push(Detail {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            meaning,
+            documented: Some(status == "documented"),
+            status: Some(status.to_owned()),
+        });
     }
 
     /// Adds a rule, or fills in what an earlier mention of the same rule lacked (a name from

@@ -12,8 +12,9 @@
 
 use spamwhy_headers::proofpoint::{parse_pairs, parse_spam_details};
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 /// The classifier scores that say what kind of unwanted mail the message looks like.

@@ -13,8 +13,9 @@ use spamwhy_headers::others::{
     parse_codes, parse_gmx_antispam, parse_level, parse_number, parse_ui_filterresults, parse_word,
 };
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Vec<Verdict> {

@@ -39,6 +39,7 @@ const SPAM_HEADER_PATTERNS: &[&str] = &[
     "x-ms-exchange-organization-pcl",
     "x-ms-exchange-organization-antispam",
     "x-exchange-antispam",
+    "x-customspam",
     "spamdiagnostic",
     "x-greylist",
     "x-gmx-",

@@ -7,8 +7,9 @@
 
 use spamwhy_headers::spamexperts::{parse_evidence, parse_word};
 
-use super::gateway::{Gateway, Side, presence_only, starts_with_any};
+use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
+use crate::report::Side;
 use crate::report::Verdict;
 
 pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {

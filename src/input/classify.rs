@@ -2,7 +2,7 @@
 
 use spamwhy_headers::{HeaderBlock, split_header_block};
 
-use super::InputError;
+use super::{InputError, msg};
 use crate::report::InputKind;
 
 /// A header section that passed the "is this mail?" checks.
@@ -10,15 +10,13 @@ use crate::report::InputKind;
 pub struct Classified {
     pub kind: InputKind,
     pub block: HeaderBlock,
+    /// The message rebuilt as MIME when the input was not MIME itself (an Outlook .msg):
+    /// analyse these bytes instead of the input's.
+    pub rebuilt: Option<Vec<u8>>,
 }
 
 /// File signatures of formats people drop on the tool by mistake, with what to say.
 const SIGNATURES: &[(&[u8], &str)] = &[
-    (
-        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-        "this is an Outlook .msg file, which this version cannot read yet; in Outlook open \
-         File > Properties, copy the \"Internet headers\" into a text file and analyse that",
-    ),
     (b"\x89PNG", "this is a PNG image"),
     (b"\xFF\xD8\xFF", "this is a JPEG image"),
     (b"GIF8", "this is a GIF image"),
@@ -52,6 +50,17 @@ const MAIL_HEADERS: &[&str] = &[
 ];
 
 pub fn classify(bytes: &[u8]) -> Result<Classified, InputError> {
+    if msg::is_ole(bytes) {
+        let rebuilt = msg::read(bytes)?.to_mime()?;
+        let mut classified = classify_text(&rebuilt)?;
+        classified.kind = InputKind::Msg;
+        classified.rebuilt = Some(rebuilt);
+        return Ok(classified);
+    }
+    classify_text(bytes)
+}
+
+fn classify_text(bytes: &[u8]) -> Result<Classified, InputError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(InputError::Empty);
     }
@@ -97,7 +106,11 @@ pub fn classify(bytes: &[u8]) -> Result<Classified, InputError> {
     } else {
         InputKind::Headers
     };
-    Ok(Classified { kind, block })
+    Ok(Classified {
+        kind,
+        block,
+        rebuilt: None,
+    })
 }
 
 #[cfg(test)]
@@ -111,11 +124,11 @@ mod tests {
     }
 
     #[test]
-    fn pictures_and_outlook_files_are_named() {
+    fn pictures_and_broken_outlook_files_are_named() {
         let err = classify(b"\x89PNG\r\n\x1a\n....").unwrap_err();
         assert!(err.to_string().contains("PNG"), "{err}");
         let err = classify(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest").unwrap_err();
-        assert!(err.to_string().contains("Outlook"), "{err}");
+        assert!(err.to_string().contains("Outlook .msg"), "{err}");
     }
 
     #[test]

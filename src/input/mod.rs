@@ -1,9 +1,11 @@
 //! Where messages come from, and whether what arrived is a mail message at all.
 //!
 //! Reading never judges the content beyond "is this mail?": that question is answered here
-//! so every later stage can assume a header section.
+//! so every later stage can assume a header section. Outlook `.msg` files are turned into
+//! MIME here too ([`msg`]), so the rest of the pipeline sees mail.
 
 mod classify;
+pub mod msg;
 
 pub use classify::{Classified, classify};
 

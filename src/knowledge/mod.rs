@@ -9,6 +9,10 @@
 //! - `vendors.tsv`: the gateways' rules and signals (Barracuda, Proofpoint, Mimecast, Cisco,
 //!   Vade, Kaspersky...), by filter and name pattern: cause, whether the signal on its own is
 //!   a problem, whether the meaning is documented by the vendor or inferred, and the meaning.
+//! - `microsoft.tsv`: what the fields of Microsoft 365's headers mean (field + value →
+//!   meaning, cause, documented or inferred), read by [`microsoft`].
+
+pub mod microsoft;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -93,6 +97,17 @@ pub enum RuleSet {
     /// Names a gateway made up (`vendors.tsv`, looked up with [`classify_vendor`]); only the
     /// name families apply to the ones the table lacks.
     Gateway,
+    /// Microsoft 365's facts (`SFV:SPM`, `CAT:SPOOF`, `PTR:(empty)`...): no points, each
+    /// one a reason the verdict gives.
+    Microsoft,
+}
+
+impl RuleSet {
+    /// Whether the filter gives each rule points. Microsoft's facts carry none: a fact that
+    /// points to a sender cause is a problem by itself.
+    pub fn has_points(self) -> bool {
+        !matches!(self, RuleSet::Microsoft)
+    }
 }
 
 /// How a rule was classified.
@@ -167,7 +182,7 @@ fn non_empty(text: &str) -> Option<String> {
 }
 
 /// Data rows of a TSV file (header skipped), each as its columns.
-fn tsv_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+pub(crate) fn tsv_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
         .skip(1)
         .filter(|line| !line.trim().is_empty())
@@ -203,6 +218,7 @@ pub fn cause(id: &str) -> &'static Cause {
 pub fn rule_set_for(filter: &str) -> RuleSet {
     match filter {
         "rspamd" | "stalwart" => RuleSet::Rspamd,
+        "microsoft" => RuleSet::Microsoft,
         // Barracuda's rules are SpamAssassin's, plus its own in vendors.tsv.
         "barracuda" => RuleSet::SpamAssassin,
         _ if is_vendor_filter(filter) => RuleSet::Gateway,
@@ -218,6 +234,7 @@ pub fn lookup(rule_set: RuleSet, name: &str) -> Option<&'static RuleInfo> {
         RuleSet::SpamAssassin => (&k.spamassassin, &k.rspamd),
         RuleSet::Rspamd => (&k.rspamd, &k.spamassassin),
         RuleSet::Gateway => return None,
+        RuleSet::Microsoft => return microsoft::rule_info(name),
     };
     let upper = name.to_ascii_uppercase();
     let bare = upper.strip_prefix("T_").unwrap_or(&upper);
@@ -235,6 +252,7 @@ pub fn is_in(rule_set: RuleSet, name: &str) -> bool {
         RuleSet::SpamAssassin => k.spamassassin.contains_key(name),
         RuleSet::Rspamd => k.rspamd.contains_key(name),
         RuleSet::Gateway => false,
+        RuleSet::Microsoft => microsoft::rule_info(name).is_some(),
     }
 }
 
@@ -245,6 +263,13 @@ pub fn classify(rule_set: RuleSet, name: &str) -> Classification {
             cause: cause(&info.cause),
             info: Some(info),
             inferred: false,
+        };
+    }
+    if rule_set == RuleSet::Microsoft {
+        return Classification {
+            cause: cause("unknown"),
+            info: None,
+            inferred: true,
         };
     }
     let upper = name.to_ascii_uppercase();
@@ -438,6 +463,7 @@ mod tests {
             "sender-reputation",
             "receiver-side",
             "allowlisted",
+            "recipient-policy",
             "unknown",
         ] {
             assert!(ids.contains(&id), "missing cause {id}");
@@ -454,6 +480,9 @@ mod tests {
         }
         for family in &k.families {
             assert!(ids.contains(&family.cause.as_str()), "{}", family.pattern);
+        }
+        for (row, cause) in microsoft::row_causes() {
+            assert!(ids.contains(&cause), "microsoft.tsv {row} → {cause}");
         }
         for cause in causes() {
             assert!(

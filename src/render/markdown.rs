@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::narrative::tell;
 use super::{filter_name, format_points};
-use crate::report::Report;
+use crate::report::{Report, Side, Verdict};
 
 /// Markdown-escapes text from the message or the tables so it cannot break the layout.
 fn md(text: &str) -> String {
@@ -20,6 +20,19 @@ fn md(text: &str) -> String {
         }
     }
     out
+}
+
+/// The filter's name, and whose it is when it is not the recipient's.
+fn title(verdict: &Verdict) -> String {
+    let name = filter_name(&verdict.filter);
+    match (verdict.side, verdict.via.as_deref()) {
+        (Side::Recipient, _) => name.to_owned(),
+        (Side::Sender, Some("intra-organisation")) => {
+            format!("{name} (inside the sender's own organisation)")
+        }
+        (Side::Sender, _) => format!("{name} (the sender's own outgoing filter)"),
+        (Side::Unknown, _) => format!("{name} (a filter on the way, not the recipient's)"),
+    }
 }
 
 pub fn render(report: &Report) -> String {
@@ -78,22 +91,57 @@ pub fn render(report: &Report) -> String {
         out.push('\n');
     }
     for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
-        let _ = writeln!(out, "## {} rules\n", filter_name(&verdict.filter));
-        let _ = writeln!(
-            out,
-            "| Points | Rule | Cause | Meaning |\n|---:|---|---|---|"
-        );
+        let _ = writeln!(out, "## {} rules\n", md(&title(verdict)));
+        // Microsoft states reasons without points: no column of question marks.
+        let scored = verdict.rules.iter().any(|r| r.points.is_some());
+        if scored {
+            let _ = writeln!(
+                out,
+                "| Points | Rule | Cause | Meaning |\n|---:|---|---|---|"
+            );
+        } else {
+            let _ = writeln!(out, "| Rule | Cause | Meaning |\n|---|---|---|");
+        }
         for rule in &verdict.rules {
             let (cause, meaning) = rule.diagnosis.as_ref().map_or(("", ""), |d| {
                 (d.cause.as_str(), d.meaning.as_deref().unwrap_or(""))
             });
+            if scored {
+                let _ = write!(
+                    out,
+                    "| {} ",
+                    rule.points.map_or_else(|| "?".to_owned(), format_points)
+                );
+            }
+            let _ = writeln!(out, "| {} | {} | {} |", md(&rule.name), cause, md(meaning));
+        }
+        out.push('\n');
+    }
+    for verdict in &report.verdicts {
+        if !verdict.details.iter().any(|d| d.status.is_some()) {
+            continue;
+        }
+        let _ = writeln!(out, "## {} fields\n", md(&title(verdict)));
+        let _ = writeln!(
+            out,
+            "| Field | Value | Meaning | Source |\n|---|---|---|---|"
+        );
+        for detail in &verdict.details {
+            let mut value: String = detail.value.chars().take(60).collect();
+            if detail.value.chars().count() > 60 {
+                value.push_str("...");
+            }
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} |",
-                rule.points.map_or_else(|| "?".to_owned(), format_points),
-                md(&rule.name),
-                cause,
-                md(meaning)
+                md(&detail.name),
+                if value.is_empty() {
+                    "(empty)".to_owned()
+                } else {
+                    md(&value)
+                },
+                md(detail.meaning.as_deref().unwrap_or("")),
+                detail.status.as_deref().unwrap_or("")
             );
         }
         out.push('\n');

@@ -34,6 +34,7 @@ const FILTER_NAMES: &[(&str, &str)] = &[
     ("zoho", "Zoho"),
     ("yandex", "Yandex"),
     ("mailru", "Mail.ru"),
+    ("microsoft", "Microsoft 365"),
 ];
 
 /// Filters whose score is not points against a spam line: how to say what it is. `{}` is
@@ -61,11 +62,11 @@ pub fn score_phrase(filter: &str, score: f64) -> Option<String> {
 
 /// How to introduce a verdict's filter by its side: the recipient's, the sender's outbound
 /// gateway, or one of unknown place.
-pub fn side_label(side: Option<&str>) -> Option<&'static str> {
+pub fn side_label(side: crate::report::Side) -> Option<&'static str> {
     match side {
-        Some("sender") => Some("the sender's own outbound gateway"),
-        Some("unknown") => Some("side unknown"),
-        _ => None,
+        crate::report::Side::Sender => Some("the sender's own outbound gateway"),
+        crate::report::Side::Unknown => Some("side unknown"),
+        crate::report::Side::Recipient => None,
     }
 }
 

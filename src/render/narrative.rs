@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{filter_name, format_points, score_phrase};
-use crate::report::{Finding, FindingRule, Report, Verdict};
+use crate::report::{Finding, FindingRule, Report, Side, Verdict};
 
 pub struct Narrative {
     pub headline: String,
@@ -118,7 +118,7 @@ pub fn is_filter_header(report: &Report, header: &str) -> bool {
         || report
             .verdicts
             .iter()
-            .filter(|v| v.side.is_some())
+            .filter(|v| v.side != Side::Recipient)
             .any(|v| v.headers.iter().any(|h| h.eq_ignore_ascii_case(header)))
 }
 
@@ -146,14 +146,16 @@ fn headline(report: &Report) -> String {
         .iter()
         .filter(|v| v.spam.is_some() || v.score.is_some())
         .filter(|v| v.filter != "greylisting")
-        .filter(|v| v.side.as_deref() != Some("sender"))
+        .filter(|v| v.side != Side::Sender)
         .collect();
     let outbound: Vec<&Verdict> = report
         .verdicts
         .iter()
-        .filter(|v| v.side.as_deref() == Some("sender"))
+        .filter(|v| v.side == Side::Sender)
         .collect();
-    let flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
+    // The recipient's own verdicts first: they decided what happened to the message.
+    let mut flagged: Vec<&&Verdict> = scoring.iter().filter(|v| v.spam == Some(true)).collect();
+    flagged.sort_by_key(|v| v.side != Side::Recipient);
     let top_problem = report
         .findings
         .iter()
@@ -214,11 +216,18 @@ fn limit_phrase(filter: &str, threshold: f64) -> String {
         ),
         "vade" => format!("its limit is {} points", format_points(threshold)),
         "fortinet" => format!("it calls a message spam from {}%", format_points(threshold)),
+        "microsoft" => format!(
+            "a spam confidence level of {} or more means spam",
+            format_points(threshold)
+        ),
         _ => format!("{} points make a message spam", format_points(threshold)),
     }
 }
 
 fn verdict_sentence(verdict: &Verdict) -> String {
+    if verdict.filter == "microsoft" {
+        return microsoft_sentence(verdict);
+    }
     let name = filter_name(&verdict.filter);
     let outcome = match verdict.action.as_deref() {
         Some("reject") => "refused it",
@@ -235,9 +244,10 @@ fn verdict_sentence(verdict: &Verdict) -> String {
         _ if verdict.spam == Some(false) => "did not treat it as spam",
         _ => "scored it",
     };
-    let who = match verdict.side.as_deref() {
-        Some("unknown") => format!("A spam filter on the way ({name})"),
-        _ => format!("The recipient's spam filter ({name})"),
+    let who = match verdict.side {
+        Side::Unknown => format!("A spam filter on the way ({name})"),
+        Side::Sender => format!("The sender's own outgoing filter ({name})"),
+        Side::Recipient => format!("The recipient's spam filter ({name})"),
     };
     match (verdict.score, verdict.threshold) {
         (Some(score), _) if score_phrase(&verdict.filter, score).is_some() => format!(
@@ -255,4 +265,52 @@ fn verdict_sentence(verdict: &Verdict) -> String {
         ),
         _ => format!("{who} {outcome}."),
     }
+}
+
+/// Microsoft's verdict: a spam confidence level (SCL) rather than points, where the mailbox
+/// put the message, and whose filter it was.
+fn microsoft_sentence(verdict: &Verdict) -> String {
+    let outcome = match (verdict.spam, verdict.action.as_deref()) {
+        (_, Some("junk")) => "treated it as spam and delivered it to the Junk Email folder",
+        (_, Some("quarantine")) => "held it in quarantine, from where it was later released",
+        (Some(true), _) => "treated it as spam",
+        (Some(false), Some("inbox")) => "did not treat it as spam and delivered it to the Inbox",
+        (Some(false), _) => "did not treat it as spam",
+        _ => "scored it",
+    };
+    let who = match verdict.side {
+        Side::Recipient => "The recipient's mail service (Microsoft 365)".to_owned(),
+        Side::Sender if verdict.via.as_deref() == Some("intra-organisation") => {
+            "Microsoft 365 of the organisation that both sent and received the message".to_owned()
+        }
+        Side::Sender => {
+            "The sender's own Microsoft 365 organisation, checking the message on its way out,"
+                .to_owned()
+        }
+        Side::Unknown => {
+            "A Microsoft 365 organisation the message passed through (not the recipient's)"
+                .to_owned()
+        }
+    };
+    let mut text = format!("{who} {outcome}");
+    if let Some(scl) = verdict.score {
+        let _ = write!(
+            text,
+            ": it gave the message a spam confidence level of {}; {}",
+            format_points(scl),
+            limit_phrase("microsoft", verdict.threshold.unwrap_or(5.0))
+        );
+    }
+    text.push('.');
+    let threshold = verdict.threshold.unwrap_or(5.0);
+    if verdict.spam == Some(true) && verdict.score.is_some_and(|scl| scl < threshold) {
+        text.push_str(" The spam level itself was low: a protection policy (such as impersonation, spoofing, phishing or bulk mail, listed below) or a list acted on the message.");
+    }
+    if verdict.side == Side::Sender
+        && verdict.spam == Some(true)
+        && verdict.via.as_deref() == Some("outbound")
+    {
+        text.push_str(" Microsoft sends outgoing mail it judges to be spam through a separate group of servers with a poorer reputation, so other receivers are more likely to file it as spam too.");
+    }
+    text
 }

@@ -26,6 +26,47 @@ pub fn explain(name: &str, width: usize) -> String {
     .into_iter()
     .filter_map(|(kind, info)| info.map(|i| (kind, i)))
     .collect();
+    if listed.is_empty()
+        && let Some(t) = knowledge::microsoft::translate_rule(&name)
+    {
+        let _ = writeln!(out, "{name}");
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "Microsoft 365 header field ({}): {}",
+                    t.status.id(),
+                    t.meaning
+                ),
+                "  ",
+                width
+            )
+        );
+        if let Some(cause) = t.cause.map(knowledge::cause) {
+            let fault = crate::diagnose::rule_fault(cause.fault, &cause.id, None);
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(
+                    &format!(
+                        "Cause: {} ({}); whose to fix: {}",
+                        cause.title,
+                        cause.id,
+                        fault.id()
+                    ),
+                    "  ",
+                    width
+                )
+            );
+            let _ = writeln!(
+                out,
+                "{}",
+                wrap(&format!("Fix: {}", cause.fix.trim()), "  ", width)
+            );
+        }
+        return out;
+    }
     let vendors = if listed.is_empty() {
         knowledge::vendor_rules_named(&name)
     } else {

@@ -10,7 +10,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use super::escape::terminal_safe;
 use super::narrative::points_suffix;
 use super::{filter_name, format_points, score_phrase, side_label};
-use crate::report::{AuthenticationEntry, Hop, Report, Verdict};
+use crate::report::{AuthenticationEntry, Hop, Report, Side, Verdict};
 
 #[derive(Debug, Clone, Copy)]
 pub struct TextOptions {
@@ -81,8 +81,14 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     }
     if options.detail {
         for verdict in report.verdicts.iter().filter(|v| !v.rules.is_empty()) {
-            let _ = writeln!(out, "\n{} rules", filter_name(&verdict.filter));
+            let _ = writeln!(out, "\n{} rules", verdict_title(verdict));
             let _ = writeln!(out, "{}", rules_table(verdict, options));
+        }
+        for verdict in &report.verdicts {
+            if verdict.details.iter().any(|d| d.status.is_some()) {
+                let _ = writeln!(out, "\n{} fields", verdict_title(verdict));
+                let _ = writeln!(out, "{}", fields_table(verdict, options));
+            }
         }
         if !report.authentication.is_empty() {
             let _ = writeln!(out, "\nAuthentication");
@@ -279,12 +285,64 @@ fn summary(out: &mut String, report: &Report) {
     }
 }
 
+/// The filter's name, and whose it is when it is not the recipient's.
+fn verdict_title(verdict: &Verdict) -> String {
+    let name = filter_name(&verdict.filter);
+    match verdict.side {
+        Side::Recipient => name.to_owned(),
+        Side::Sender if verdict.via.as_deref() == Some("intra-organisation") => {
+            format!("{name} (inside the sender's own organisation)")
+        }
+        Side::Sender => format!("{name} (the sender's own outgoing filter)"),
+        Side::Unknown => format!("{name} (a filter on the way, not the recipient's)"),
+    }
+}
+
+/// Microsoft states a spam confidence level and where the mailbox put the message.
+fn microsoft_line(verdict: &Verdict, options: TextOptions) -> String {
+    let mut line = format!("{}: ", verdict_title(verdict));
+    let word = match verdict.spam {
+        Some(true) => "SPAM",
+        Some(false) => "not spam",
+        None => "no decision shown",
+    };
+    line.push_str(&bold(word, options));
+    if let Some(scl) = verdict.score {
+        let _ = write!(
+            line,
+            " (SCL {} of {})",
+            format_points(scl),
+            points(verdict.threshold)
+        );
+    }
+    match verdict.action.as_deref() {
+        Some("junk") => line.push_str(", delivered to Junk"),
+        Some("inbox") => line.push_str(", delivered to the Inbox"),
+        Some("quarantine") => line.push_str(", released from quarantine"),
+        Some(other) => {
+            let _ = write!(line, ", action \"{}\"", safe(other));
+        }
+        None => {}
+    }
+    if !verdict.rules.is_empty() {
+        let names: Vec<String> = verdict.rules.iter().map(|r| safe(&r.name)).collect();
+        let _ = write!(line, "; reasons: {}", names.join(", "));
+    }
+    if !verdict.errors.is_empty() {
+        let _ = write!(line, ", {} unreadable header(s)", verdict.errors.len());
+    }
+    line
+}
+
 fn verdict_line(verdict: &Verdict, options: TextOptions) -> String {
+    if verdict.filter == "microsoft" {
+        return microsoft_line(verdict, options);
+    }
     let mut line = filter_name(&verdict.filter).to_owned();
     if let Some(via) = &verdict.via {
         let _ = write!(line, " (via {})", safe(via));
     }
-    if let Some(side) = side_label(verdict.side.as_deref()) {
+    if let Some(side) = side_label(verdict.side) {
         let _ = write!(line, " [{side}]");
     }
     line.push_str(": ");
@@ -372,6 +430,34 @@ fn rules_table(verdict: &Verdict, options: TextOptions) -> Table {
             Cell::new(safe(&rule.name)),
             Cell::new(cause),
             Cell::new(safe(&detail)),
+        ]);
+    }
+    table
+}
+
+/// Every field a verdict's headers state, with what it means and where that meaning comes
+/// from. Long values (encoded blobs, rule id lists) are shortened.
+fn fields_table(verdict: &Verdict, options: TextOptions) -> Table {
+    let mut table = table(options, &["Field", "Value", "Meaning", "Source"]);
+    for detail in &verdict.details {
+        let mut value = safe(&detail.value);
+        if value.chars().count() > 60 {
+            value = value.chars().take(57).collect::<String>() + "...";
+        }
+        if value.is_empty() {
+            value = "(empty)".to_owned();
+        }
+        let status = detail.status.as_deref().unwrap_or("-");
+        let color = match status {
+            "documented" => Color::Reset,
+            "inferred" => Color::Yellow,
+            _ => Color::DarkGrey,
+        };
+        table.add_row(vec![
+            Cell::new(safe(&detail.name)),
+            Cell::new(value),
+            Cell::new(detail.meaning.as_deref().map_or_else(String::new, safe)),
+            paint(status.to_owned(), color, options),
         ]);
     }
     table

@@ -16,6 +16,7 @@ pub mod fortinet;
 pub mod greylist;
 pub mod kaspersky;
 pub mod lex;
+pub mod microsoft;
 pub mod mimecast;
 pub mod others;
 pub mod proofpoint;
