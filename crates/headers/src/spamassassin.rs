@@ -851,6 +851,14 @@ pub fn parse_spam_report(value: &str) -> Result<SpamReport, ParseError> {
         }
     }
     if rows.is_empty() && !table_seen {
+        // SpamAssassin 2.x's `_SUMMARY_`: "-42.42 hits, 9 required;" then rows that carry
+        // descriptions only (`* -0.2 -- DKIM verification succeed`): the totals are all that
+        // names nothing.
+        if let Some((score, required)) = hits_summary(value) {
+            report.score = Some(score);
+            report.required = Some(required);
+            return Ok(report);
+        }
         return Err(ParseError::new(
             "no report rows (`* 1.2 RULE description`) and no `pts rule name` table",
         ));
@@ -860,6 +868,22 @@ pub fn parse_spam_report(value: &str) -> Result<SpamReport, ParseError> {
         report.preamble = Some(preamble.join(" "));
     }
     Ok(report)
+}
+
+/// `SCORE hits, REQUIRED required;` at the start of a value.
+fn hits_summary(value: &str) -> Option<(f64, f64)> {
+    let words: Vec<&str> = value.split_whitespace().take(4).collect();
+    match words.as_slice() {
+        [score, hits, required, label]
+            if hits.eq_ignore_ascii_case("hits,")
+                && label.to_ascii_lowercase().starts_with("required") =>
+        {
+            let score = parse_score(score).ok()?;
+            let required = parse_score(required.trim_end_matches([',', ';'])).ok()?;
+            Some((score, required))
+        }
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1186,6 +1210,13 @@ pub fn parse_checker_version(value: &str) -> Option<CheckerVersion> {
 #[cfg(test)]
 mod exim_full_report_tests {
     use super::*;
+
+    #[test]
+    fn spamassassin_2_hits_summary() {
+        let report = parse_spam_report("-42.42 hits, 9 required;\n  * -0.2  -- DKIM verification succeed\n  * 0.18  -- Mixed characters in a message").unwrap();
+        assert_eq!((report.score, report.required), (Some(-42.42), Some(9.0)));
+        assert!(report.lines.is_empty());
+    }
 
     #[test]
     fn exim_header_with_the_full_report_template() {
