@@ -272,7 +272,7 @@ fn run_verify(command: &VerifyCommand) -> u8 {
             let Some(dns) = &context.dns else {
                 return exit::DNS_FILE;
             };
-            let cache = spamwhy::dns::cache::OfflineCache::new(&dns.dns, &[*ip]);
+            let cache = spamwhy::dns::cache::OfflineCache::new(&dns.dns, &[ip.to_canonical()]);
             let input = spamwhy::verify::SpfInput {
                 ip: *ip,
                 helo: helo.clone(),

@@ -72,19 +72,21 @@ fn negative(answer: &Answer) -> Option<Negative> {
 /// A cache over one record type of the recorded DNS.
 pub struct Recorded<'a, F> {
     dns: &'a RecordedDns,
+    /// The SMTP client being checked (SPF records are prepared for it).
+    client: Option<IpAddr>,
     convert: F,
 }
 
 impl<K, V, F> ResolverCache<K, V> for Recorded<'_, F>
 where
-    F: Fn(&RecordedDns, &str) -> Option<V>,
+    F: Fn(&RecordedDns, &str, Option<IpAddr>) -> Option<V>,
 {
     fn get<Q>(&self, name: &Q) -> Option<V>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        (self.convert)(self.dns, &key_name(name))
+        (self.convert)(self.dns, &key_name(name), self.client)
     }
 
     fn remove<Q>(&self, _: &Q) -> Option<V>
@@ -123,7 +125,7 @@ impl ResolverCache<IpAddr, Lookup<Box<str>>> for PtrAnswers {
     fn insert(&self, _: IpAddr, _: Lookup<Box<str>>, _: Instant) {}
 }
 
-type Convert<V> = fn(&RecordedDns, &str) -> Option<V>;
+type Convert<V> = fn(&RecordedDns, &str, Option<IpAddr>) -> Option<V>;
 
 /// All five caches over one recorded DNS.
 pub struct OfflineCache<'a> {
@@ -135,8 +137,10 @@ pub struct OfflineCache<'a> {
 }
 
 impl<'a> OfflineCache<'a> {
-    /// `ptr_addresses` are the IPs whose PTR records verification may ask (the sender's).
+    /// `ptr_addresses` are the IPs whose PTR records verification may ask (the sender's);
+    /// the first is the SMTP client SPF is checked for.
     pub fn new(dns: &'a RecordedDns, ptr_addresses: &[IpAddr]) -> Self {
+        let client = ptr_addresses.first().copied();
         let ptr = ptr_addresses
             .iter()
             .filter_map(|ip| {
@@ -146,7 +150,8 @@ impl<'a> OfflineCache<'a> {
                         records
                             .iter()
                             .filter_map(|r| match r {
-                                RData::Ptr(name) => Some(Box::from(name.as_str())),
+                                // Names without the final dot, as mail-auth compares them.
+                                RData::Ptr(name) => Some(Box::from(name.trim_end_matches('.'))),
                                 _ => None,
                             })
                             .collect(),
@@ -157,10 +162,26 @@ impl<'a> OfflineCache<'a> {
             })
             .collect();
         OfflineCache {
-            txt: Recorded { dns, convert: txt },
-            mx: Recorded { dns, convert: mx },
-            ipv4: Recorded { dns, convert: ipv4 },
-            ipv6: Recorded { dns, convert: ipv6 },
+            txt: Recorded {
+                dns,
+                client,
+                convert: txt,
+            },
+            mx: Recorded {
+                dns,
+                client,
+                convert: mx,
+            },
+            ipv4: Recorded {
+                dns,
+                client,
+                convert: ipv4,
+            },
+            ipv6: Recorded {
+                dns,
+                client,
+                convert: ipv6,
+            },
             ptr: PtrAnswers(ptr),
         }
     }
@@ -210,7 +231,7 @@ pub fn reverse_name(ip: IpAddr) -> String {
 
 /// The parsed TXT record mail-auth expects at a name: a DKIM key under `_domainkey`, a
 /// DMARC policy under `_dmarc`, an SPF record elsewhere.
-fn txt(dns: &RecordedDns, name: &str) -> Option<TxtRecord> {
+fn txt(dns: &RecordedDns, name: &str, client: Option<IpAddr>) -> Option<TxtRecord> {
     let answer = dns.lookup(name, &RecordType::Txt);
     let records: Vec<Vec<u8>> = match &answer {
         Answer::Records(records) => records.iter().filter_map(RData::txt_joined).collect(),
@@ -239,12 +260,16 @@ fn txt(dns: &RecordedDns, name: &str) -> Option<TxtRecord> {
     } else if lower.contains("._atps.") {
         AtpsRecord::parse_records(&records).into()
     } else {
-        let spf_records = records.iter().filter(|r| is_spf(r)).count();
-        if spf_records > 1 {
-            // RFC 7208 §4.5: more than one SPF record is a permanent error.
-            TxtRecord::Error(Error::Parse)
-        } else {
-            SpfRecord::parse_records(&records).into()
+        let spf: Vec<&Vec<u8>> = records.iter().filter(|r| is_spf(r)).collect();
+        match spf.as_slice() {
+            [] => TxtRecord::Error(Error::Dns(DnsError::InvalidRecordType)),
+            // RFC 7208 §4.5: more than one SPF record is a permanent error, and so is a
+            // record that breaks the grammar (mail-auth's own parser is more lenient).
+            [one] => match super::spf_record::check(&String::from_utf8_lossy(one), client) {
+                Ok(checked) => SpfRecord::parse_records(&[checked.into_bytes()]).into(),
+                Err(_) => TxtRecord::Error(Error::Parse),
+            },
+            _ => TxtRecord::Error(Error::Parse),
         }
     })
 }
@@ -256,7 +281,7 @@ pub fn is_spf(record: &[u8]) -> bool {
         && record.get(6).is_none_or(|b| *b == b' ')
 }
 
-fn mx(dns: &RecordedDns, name: &str) -> Option<Lookup<Mx>> {
+fn mx(dns: &RecordedDns, name: &str, _: Option<IpAddr>) -> Option<Lookup<Mx>> {
     let answer = dns.lookup(name, &RecordType::Mx);
     let Answer::Records(records) = answer else {
         return negative(&answer).map(Err);
@@ -287,7 +312,7 @@ fn mx(dns: &RecordedDns, name: &str) -> Option<Lookup<Mx>> {
     )))
 }
 
-fn ipv4(dns: &RecordedDns, name: &str) -> Option<Lookup<Ipv4Addr>> {
+fn ipv4(dns: &RecordedDns, name: &str, _: Option<IpAddr>) -> Option<Lookup<Ipv4Addr>> {
     let answer = dns.lookup(name, &RecordType::A);
     match answer {
         Answer::Records(records) => Some(Ok(record_set(
@@ -303,7 +328,7 @@ fn ipv4(dns: &RecordedDns, name: &str) -> Option<Lookup<Ipv4Addr>> {
     }
 }
 
-fn ipv6(dns: &RecordedDns, name: &str) -> Option<Lookup<Ipv6Addr>> {
+fn ipv6(dns: &RecordedDns, name: &str, _: Option<IpAddr>) -> Option<Lookup<Ipv6Addr>> {
     let answer = dns.lookup(name, &RecordType::Aaaa);
     match answer {
         Answer::Records(records) => Some(Ok(record_set(

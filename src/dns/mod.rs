@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod record;
+pub mod spf_record;
 pub mod store;
 pub mod zone;
 

@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use base64::Engine;
-use mail_auth::crypto::CryptoError;
 use mail_auth::dkim::DkimError;
 use mail_auth::{AuthenticatedMessage, DkimOutput, DkimResult, Error, Parameters};
 
@@ -131,20 +130,39 @@ pub fn rsa_modulus_bits(key: &[u8]) -> Option<u32> {
     Some((significant.len() as u32 - 1) * 8 + (8 - first.leading_zeros()))
 }
 
-fn reason(result: &DkimResult, domain: &str, selector: &str) -> (&'static str, String) {
+fn reason(
+    result: &DkimResult,
+    domain: &str,
+    selector: &str,
+    dns: &RecordedDns,
+) -> (&'static str, String) {
     let key = format!("{selector}._domainkey.{domain}");
+    let bits = key_facts(dns, selector, domain).and_then(|(_, bits)| bits);
+    if let Some(bits) = bits.filter(|b| *b < 1024)
+        && !matches!(result, DkimResult::Pass | DkimResult::None)
+    {
+        return (
+            "fail",
+            format!(
+                "the key at {key} is only {bits} bits; receivers refuse RSA keys under 1024 bits (RFC 8301)"
+            ),
+        );
+    }
     match result {
         DkimResult::Pass => ("pass", format!("the signature of {domain} verifies with the key at {key}")),
         DkimResult::Neutral(Error::Dkim(DkimError::BodyHashMismatch)) | DkimResult::Fail(Error::Dkim(DkimError::BodyHashMismatch)) => {
             ("fail", "the body was changed after signing (body hash mismatch): a server or list on the way altered it, or the line endings were changed".to_owned())
         }
         DkimResult::Neutral(error) => ("neutral", format!("the signature could not be evaluated: {error}")),
-        DkimResult::Fail(Error::Crypto(CryptoError::FailedVerification)) => {
+        DkimResult::Fail(Error::Crypto(_)) => {
             ("fail", format!("the signature does not match the key at {key}: signed headers were changed on the way, or the published key is not the one used for signing"))
         }
         DkimResult::Fail(error) => ("fail", format!("the signature is invalid: {error}")),
         DkimResult::PermError(Error::Dkim(DkimError::PublicKeyRevoked)) => ("permerror", format!("the key at {key} has been revoked (empty p=)")),
-        DkimResult::PermError(Error::Dns(_)) => ("permerror", format!("no key is published at {key}")),
+        DkimResult::PermError(Error::Dns(_)) => match dns.lookup(&key, &RecordType::Txt) {
+            Answer::Records(_) => ("permerror", format!("the record at {key} is not a usable DKIM key")),
+            _ => ("permerror", format!("no key is published at {key}")),
+        },
         DkimResult::PermError(error) => ("permerror", format!("the key at {key} cannot be used: {error}")),
         DkimResult::TempError(_) => ("temperror", format!("the key at {key} could not be looked up (recorded as a server failure or timeout)")),
         DkimResult::None => ("none", "the message has no DKIM signature".to_owned()),
@@ -178,11 +196,16 @@ pub fn check<'x>(
             let signature = output.signature();
             let domain = signature.map_or("", |s| s.d.as_str());
             let selector = signature.map_or("", |s| s.s.as_str());
-            let (mut result, mut reason) = reason(output.result(), domain, selector);
+            let (mut result, mut reason) = reason(output.result(), domain, selector, dns);
             let mut expired_since_arrival = false;
             if let (DkimResult::Neutral(Error::Dkim(DkimError::SignatureExpired)), Some(signature)) = (output.result(), signature) {
                 let expiry = i64::try_from(signature.x).unwrap_or(i64::MAX);
-                if arrived.is_some_and(|at| at <= expiry) {
+                // Without a Received date, the signing time stands in for the arrival.
+                let arrived = arrived.or_else(|| (signature.t > 0).then(|| i64::try_from(signature.t).unwrap_or(0)));
+                if signature.t > 0 && signature.x < signature.t {
+                    result = "permerror";
+                    reason = format!("the signature expires (x={}) before it was made (t={}), which RFC 6376 makes invalid", signature.x, signature.t);
+                } else if arrived.is_some_and(|at| at <= expiry) {
                     expired_since_arrival = true;
                     result = "neutral";
                     reason = format!("the signature's expiry time (x={}) has passed since the message arrived; it was within its validity then and can no longer be re-checked", signature.x);
