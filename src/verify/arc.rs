@@ -27,7 +27,7 @@ pub fn check(
         },
         Some(DkimResult::None) => Check {
             result: "none".into(),
-            reason: "no ARC chain".into(),
+            reason: format!("the message has {sets} ARC seal(s) but no complete ARC set to verify"),
         },
         Some(DkimResult::Fail(e) | DkimResult::Neutral(e)) => Check {
             result: "fail".into(),

@@ -83,7 +83,8 @@ pub fn verify_report(
         .sender
         .as_ref()
         .and_then(|s| s.ip.as_deref())
-        .and_then(crate::domain::parse_ip);
+        .and_then(crate::domain::parse_ip)
+        .map(|ip| ip.to_canonical());
     let cache = OfflineCache::new(dns, &sender_ip.into_iter().collect::<Vec<_>>());
     let crlf = dkim::with_crlf(bytes);
     let message = mail_auth::AuthenticatedMessage::parse(&crlf);

@@ -83,9 +83,22 @@ fn reason(
         SpfResult::SoftFail => {
             format!("{domain}'s SPF record does not list {ip} and ends in ~all (soft fail)")
         }
-        SpfResult::Neutral => format!(
-            "{domain}'s SPF record says nothing definite about {ip} (?all or a neutral term)"
-        ),
+        SpfResult::Neutral => {
+            let terms: Vec<String> = record
+                .map(|r| r.split_whitespace().map(str::to_ascii_lowercase).collect())
+                .unwrap_or_default();
+            if terms.iter().any(|t| t == "?all") {
+                format!(
+                    "{domain}'s SPF record does not list {ip} and ends in ?all, which says nothing either way"
+                )
+            } else if terms.iter().any(|t| t.ends_with("all")) {
+                format!("{domain}'s SPF record gives a neutral (?) result for {ip}")
+            } else {
+                format!(
+                    "{domain}'s SPF record does not list {ip} and has no final all term, so the result is neutral"
+                )
+            }
+        }
         SpfResult::None => match dns.lookup(domain, &RecordType::Txt) {
             Answer::NxDomain { listed: false } => {
                 format!("{domain} is not in the recorded DNS, so it has no SPF record")
@@ -100,9 +113,12 @@ fn reason(
             format!("{domain} publishes {spf_count} SPF records; exactly one is allowed")
         }
         SpfResult::PermError => match record {
-            Some(record) => format!(
-                "{domain}'s SPF record cannot be evaluated (a syntax error, a missing include target, or more than 10 DNS-querying terms): {record}"
-            ),
+            Some(record) => match crate::dns::spf_record::check(record, Some(ip)) {
+                Err(syntax) => format!("{domain}'s SPF record breaks the SPF grammar: {syntax}"),
+                Ok(_) => format!(
+                    "{domain}'s SPF record cannot be evaluated (a missing or broken include/redirect target, or more than 10 DNS-querying terms): {record}"
+                ),
+            },
             None => format!("{domain}'s SPF record cannot be evaluated"),
         },
     }
@@ -133,6 +149,12 @@ pub fn check_spf(
     dns: &RecordedDns,
     input: &SpfInput,
 ) -> SpfOutcome {
+    // An IPv4 client written as an IPv4-mapped IPv6 address is an IPv4 client (RFC 7208 §5).
+    let input = &SpfInput {
+        ip: input.ip.to_canonical(),
+        helo: input.helo.clone(),
+        mail_from: input.mail_from.clone(),
+    };
     let helo = input
         .helo
         .as_deref()
