@@ -130,19 +130,19 @@ fn directive(body: &str) -> Result<(&str, Option<Family>), String> {
     }
 }
 
-/// Splits `:domain/24//64` into the domain part and the prefix lengths, the first `/` that
-/// is not inside a macro starting them.
+/// Splits `:domain/24//64` into the domain part and the trailing prefix lengths. A domain
+/// may itself contain `/` (`a:foo:bar/baz.example.com`): only a trailing `/digits` and
+/// `//digits` are prefix lengths.
 fn split_cidr(rest: &str) -> (&str, &str) {
-    let mut depth = 0usize;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            '/' if depth == 0 => return rest.split_at(i),
-            _ => {}
-        }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mut end = rest.len();
+    if let Some(at) = rest.rfind("//").filter(|&at| digits(&rest[at + 2..])) {
+        end = at;
     }
-    (rest, "")
+    if let Some(at) = rest[..end].rfind('/').filter(|&at| digits(&rest[at + 1..end])) {
+        end = at;
+    }
+    rest.split_at(end)
 }
 
 /// `[/ip4-len][//ip6-len]`.
@@ -265,6 +265,7 @@ mod tests {
             "v=spf1 mx a:mail.example.com ip4:192.0.2.0/24 include:_spf.example.net ~all"
         );
         assert_eq!(valid("V=SPF1 -ALL"), "v=spf1 -ALL");
+        assert_eq!(valid("v=spf1 a:foo:bar/baz.example.com"), "v=spf1 a:foo:bar/baz.example.com");
         assert_eq!(
             valid("v=spf1 a/24//64 mx:example.com/26 exists:%{ir}.%{l1r+-}._spf.%{d} -all"),
             "v=spf1 a/24//64 mx:example.com/26 exists:%{ir}.%{l1r+-}._spf.%{d} -all"
