@@ -139,7 +139,10 @@ fn split_cidr(rest: &str) -> (&str, &str) {
     if let Some(at) = rest.rfind("//").filter(|&at| digits(&rest[at + 2..])) {
         end = at;
     }
-    if let Some(at) = rest[..end].rfind('/').filter(|&at| digits(&rest[at + 1..end])) {
+    if let Some(at) = rest[..end]
+        .rfind('/')
+        .filter(|&at| digits(&rest[at + 1..end]))
+    {
         end = at;
     }
     rest.split_at(end)
@@ -265,7 +268,10 @@ mod tests {
             "v=spf1 mx a:mail.example.com ip4:192.0.2.0/24 include:_spf.example.net ~all"
         );
         assert_eq!(valid("V=SPF1 -ALL"), "v=spf1 -ALL");
-        assert_eq!(valid("v=spf1 a:foo:bar/baz.example.com"), "v=spf1 a:foo:bar/baz.example.com");
+        assert_eq!(
+            valid("v=spf1 a:foo:bar/baz.example.com"),
+            "v=spf1 a:foo:bar/baz.example.com"
+        );
         assert_eq!(
             valid("v=spf1 a/24//64 mx:example.com/26 exists:%{ir}.%{l1r+-}._spf.%{d} -all"),
             "v=spf1 a/24//64 mx:example.com/26 exists:%{ir}.%{l1r+-}._spf.%{d} -all"
