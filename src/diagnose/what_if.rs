@@ -279,7 +279,20 @@ pub fn join_names(names: &[&str]) -> String {
 
 fn summary(verdict: &Verdict, what_if: &WhatIf) -> String {
     let score = format_points(what_if.score);
-    let line = format_points(what_if.threshold);
+    let line = if what_if.threshold_source == "stock-default" {
+        let name = match verdict.filter.as_str() {
+            "spamassassin" => "SpamAssassin",
+            "rspamd" => "Rspamd",
+            "stalwart" => "Stalwart",
+            other => other,
+        };
+        format!(
+            "{} ({name}'s stock spam score; this server may use another)",
+            format_points(what_if.threshold)
+        )
+    } else {
+        format_points(what_if.threshold)
+    };
     // Estimated scores are shown to one decimal, as SpamAssassin prints its own.
     let after = |value: f64| {
         if what_if.estimated {

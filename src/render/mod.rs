@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod explain;
+mod fixes;
 pub mod json;
 pub mod markdown;
 pub mod narrative;
