@@ -122,7 +122,7 @@ fn line(verdict: &Verdict) -> (f64, &'static str) {
 
 /// A rule's stock score from the tables: the one value, or the last of SpamAssassin's four
 /// score sets (network and Bayes tests on, as on most servers).
-fn stock_score(text: &str) -> Option<f64> {
+pub fn stock_score(text: &str) -> Option<f64> {
     let values: Vec<f64> = text
         .split_whitespace()
         .map_while(|t| t.parse().ok())

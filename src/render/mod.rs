@@ -4,6 +4,7 @@
 pub mod escape;
 pub mod explain;
 mod fixes;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod narrative;
