@@ -519,12 +519,8 @@ fn what_if_box(
             svg::row_bar(html, score, max, Some(what_if.threshold), over(score));
             html.el(
                 "span",
-                &[("class", "visually-hidden")],
-                if over(score) {
-                    "over the line"
-                } else {
-                    "under the line"
-                },
+                &[("class", "side")],
+                if over(score) { "over" } else { "under ✓" },
             );
             html.close("td").close("tr");
         };
@@ -538,7 +534,7 @@ fn what_if_box(
             "p",
             &[],
             &format!(
-                "The line is {}{}. Red bars are still at or over it, green ones under it.",
+                "The line is {}{}; the black mark on each bar shows it.",
                 format_points(what_if.threshold),
                 if what_if.threshold_source == "stock-default" {
                     " (the filter's stock setting; this server may use another)"
