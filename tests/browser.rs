@@ -523,6 +523,8 @@ fn html_reports_in_a_real_browser() {
         browser.viewport(&session, 1100, false);
         browser.print_pdf(&session, &dir.join(format!("{}.pdf", case.name)));
     }
+    drop(browser);
+    let _ = std::fs::remove_dir_all(dir.join("profile"));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("screenshots and PDFs in {}", dir.display());
 }

@@ -99,12 +99,23 @@ pub fn fix_alone(report: &Report, cause: &str) -> Vec<String> {
                 return None;
             }
             let fix = what_if.fixes.iter().find(|f| f.cause == cause)?;
+            if fix.points < 0.05 {
+                return Some(format!(
+                    "Fixing this alone would barely change {}'s score: it adds {} points",
+                    filter_name(&v.filter),
+                    format_points(fix.points)
+                ));
+            }
             let mut text = format!(
                 "Fixing this alone would take {}'s score from {} to {}{} ({} the line of {})",
                 filter_name(&v.filter),
                 format_points(what_if.score),
                 if what_if.estimated { "about " } else { "" },
-                format_points(fix.score_after),
+                if what_if.estimated {
+                    format_points((fix.score_after * 10.0).round() / 10.0)
+                } else {
+                    format_points(fix.score_after)
+                },
                 if fix.under_threshold {
                     "under"
                 } else {
