@@ -118,6 +118,7 @@ pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Rep
         errors,
         findings: Vec::new(),
         passed: Vec::new(),
+        fix_records: Vec::new(),
         verification: None,
     };
     if let Some(dns) = &context.dns {
@@ -125,5 +126,7 @@ pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Rep
     }
     let observations = audit::run(&report, block, bytes);
     diagnose::diagnose(&mut report, observations);
+    report.fix_records =
+        diagnose::fix_records::propose(&report, context.dns.as_ref().map(|d| &d.dns));
     Ok(report)
 }

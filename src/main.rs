@@ -41,6 +41,7 @@ Exit codes:
 Examples:
   spamwhy flagged.eml
   spamwhy --format json flagged.eml | jq '.verdicts[].score'
+  spamwhy flagged.eml --format html -o report.html
   pbpaste | spamwhy -";
 
 /// Explain why a mail message was flagged as spam: every filter's verdict, the
@@ -56,9 +57,16 @@ struct Cli {
 
     /// Output format: `text` (the diagnosis, then tables with --detail), `explain` (plain
     /// words for someone who has never heard of SPF), `markdown` (the same, to paste into a
-    /// ticket), `json` (for programs: one object for one input, an array for several).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// ticket), `json` (for programs: one object for one input, an array for several),
+    /// `html` (one self-contained page to open and forward; several inputs share one file).
+    /// Default: text; with `-o` and no `--format`, a name ending in .html, .json or .md picks
+    /// the format.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// Write the output to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 
     /// With text output, also print every rule, the authentication results and the path the
     /// message took.
@@ -177,6 +185,23 @@ enum Format {
     Explain,
     Markdown,
     Json,
+    Html,
+}
+
+/// `--format`, or the one `-o FILE`'s extension names, or text.
+fn output_format(cli: &Cli) -> Format {
+    let by_extension = cli
+        .output
+        .as_deref()
+        .and_then(|path| path.extension())
+        .and_then(|ext| ext.to_str())
+        .and_then(|ext| match ext.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(Format::Html),
+            "json" => Some(Format::Json),
+            "md" | "markdown" => Some(Format::Markdown),
+            _ => None,
+        });
+    cli.format.or(by_extension).unwrap_or(Format::Text)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -360,11 +385,14 @@ fn input_error_code(error: &InputError) -> u8 {
 
 fn run(cli: &Cli) -> u8 {
     let stdout = std::io::stdout();
+    let format = output_format(cli);
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            cli.output.is_none()
+                && stdout.is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let options = TextOptions {
@@ -379,16 +407,30 @@ fn run(cli: &Cli) -> u8 {
         },
         None => Context::default(),
     };
+    let mut out: Box<dyn Write> = match &cli.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("spamwhy: {}: {error}", path.display());
+                return exit::OUTPUT;
+            }
+        },
+        None => Box::new(stdout.lock()),
+    };
     let mut code = exit::OK;
     let mut reports: Vec<Report> = Vec::new();
-    let mut out = stdout.lock();
+    let mut raw_headers: Vec<String> = Vec::new();
     for source in &cli.inputs {
-        match input::read(source)
-            .and_then(|input| analyze_with(&input.source, &input.bytes, &context))
-        {
-            Ok(report) => {
-                let rendered = match cli.format {
-                    Format::Json => {
+        match input::read(source).and_then(|input| {
+            let report = analyze_with(&input.source, &input.bytes, &context)?;
+            Ok((report, input.bytes))
+        }) {
+            Ok((report, bytes)) => {
+                let rendered = match format {
+                    Format::Json | Format::Html => {
+                        if format == Format::Html {
+                            raw_headers.push(render::html::raw_header_section(&bytes));
+                        }
                         reports.push(report);
                         continue;
                     }
@@ -409,12 +451,25 @@ fn run(cli: &Cli) -> u8 {
             }
         }
     }
-    if cli.format == Format::Json && !(reports.is_empty() && cli.inputs.len() == 1) {
+    if format == Format::Json && !(reports.is_empty() && cli.inputs.len() == 1) {
         let json = match reports.as_slice() {
             [one] if cli.inputs.len() == 1 => render::json::report(one),
             _ => render::json::reports(&reports),
         };
         if writeln!(out, "{json}").is_err() {
+            return exit::OUTPUT;
+        }
+    }
+    if format == Format::Html && !reports.is_empty() {
+        let pages: Vec<render::html::Page<'_>> = reports
+            .iter()
+            .zip(&raw_headers)
+            .map(|(report, raw)| render::html::Page {
+                report,
+                raw_headers: Some(raw),
+            })
+            .collect();
+        if write!(out, "{}", render::html::render_pages(&pages)).is_err() {
             return exit::OUTPUT;
         }
     }

@@ -33,6 +33,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Checks the message passed (what is already right).
     pub passed: Vec<Passed>,
+    /// DNS records to publish, proposed from the message and the recorded DNS: each says
+    /// where it goes, who can publish it, why, and which parts are examples to adapt.
+    pub fix_records: Vec<FixRecord>,
     /// SPF, DKIM, DMARC, ARC and iprev recomputed offline from recorded DNS (`--dns`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
@@ -246,6 +249,103 @@ pub struct Verdict {
     /// Other facts the headers state (autolearn, version, host, queue id...).
     pub details: Vec<Detail>,
     pub errors: Vec<HeaderError>,
+    /// The score after each fix the sender controls, and the fewest fixes that bring it
+    /// under the line (filled by the diagnosis; null when the verdict has no score).
+    pub what_if: Option<WhatIf>,
+}
+
+/// "What if": the verdict's score after fixing causes the sender controls. Scores are
+/// additive, so fixing a cause takes off the points of its rules; see
+/// [`crate::diagnose::what_if`] for the rules and why the smallest set is minimal.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIf {
+    pub score: f64,
+    /// The line: the filter flags a message whose score reaches it.
+    pub threshold: f64,
+    /// `message` (the headers state it) or `stock-default` (the filter's stock setting:
+    /// SpamAssassin and Stalwart 5; Rspamd's headers give the score at which it refuses
+    /// mail, and it marks mail as spam from 6 in its stock settings, or the header's value
+    /// when that is lower).
+    pub threshold_source: String,
+    /// `already-under` (the score is below the line), `fixable` (`smallest_fix` brings it
+    /// under), `not-enough` (every fix the sender controls together still leaves it over),
+    /// `no-rules` (the headers name no rules to attribute the points to).
+    pub outcome: String,
+    /// Some rules carry no points in the headers: their stock default scores were used.
+    pub estimated: bool,
+    /// Every sender cause that added points in this verdict, most points first.
+    pub fixes: Vec<WhatIfFix>,
+    /// The fewest counted fixes that bring the score under the line (`fixable` only).
+    pub smallest_fix: Option<FixPlan>,
+    /// The score after every counted fix together.
+    pub score_after_all_fixes: f64,
+    /// Points of rules no counted fix removes: wording and learned filters, reputation,
+    /// the recipient's own rules, rules this tool does not know.
+    pub points_not_counted: f64,
+    /// The same in one plain sentence.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIfFix {
+    pub cause: String,
+    pub title: String,
+    pub fault: String,
+    /// Points this cause's rules added in the verdict.
+    pub points: f64,
+    /// The score with this cause alone fixed.
+    pub score_after: f64,
+    pub under_threshold: bool,
+    /// Counted in `smallest_fix`: a change the sender makes whose effect on the rules is
+    /// predictable (server and DNS set-up, the message's structure). Wording and learned
+    /// (Bayes) scores, link reputation, bulk signs and blocklist listings are not: the
+    /// sender can act, but cannot know what the filter will score afterwards.
+    pub counted: bool,
+    /// Why a fix is not counted.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FixPlan {
+    /// Cause ids, most points first.
+    pub causes: Vec<String>,
+    pub score_after: f64,
+}
+
+/// A DNS record to publish. Values come from the message (sending IP, HELO, domains) and
+/// the recorded DNS only; anything else is a placeholder and listed as such.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixRecord {
+    /// `spf`, `dmarc`, `ptr`, `a`, `dkim`.
+    pub kind: String,
+    /// The finding's cause this record answers.
+    pub cause: String,
+    /// The record's full name (no trailing dot).
+    pub name: String,
+    /// `TXT`, `PTR`, `A`, `AAAA`.
+    pub record_type: String,
+    pub value: String,
+    /// The DNS zone the record belongs in.
+    pub zone: String,
+    /// Who can publish it (the domain's DNS host, or the IP address's provider).
+    pub publisher: String,
+    /// The record it replaces, as recorded (an SPF record merged with the new address).
+    pub replaces: Option<String>,
+    pub why: String,
+    /// Parts of `name` or `value` that are examples the reader must replace.
+    pub placeholders: Vec<Placeholder>,
+    /// Where each value comes from.
+    pub sources: Vec<String>,
+    /// What to check before publishing.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Placeholder {
+    /// The text as it appears in the name or value.
+    pub text: String,
+    /// What to put there instead.
+    pub meaning: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -52,6 +52,7 @@ proptest! {
             let _ = spamwhy::render::text::render(&report, options);
             let _ = spamwhy::render::explain::render(&report, 80);
             let _ = spamwhy::render::markdown::render(&report);
+            let _ = spamwhy::render::html::render(&report, None);
         }
     }
 }

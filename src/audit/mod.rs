@@ -9,6 +9,7 @@ mod content;
 mod sender;
 mod signing;
 
+pub(crate) use sender::dynamic_marker;
 pub use signing::address_domain;
 
 use spamwhy_headers::HeaderBlock;

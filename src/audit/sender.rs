@@ -207,7 +207,7 @@ fn greylisting(report: &Report, entry: &Hop, out: &mut Vec<Observation>) {
 
 /// The word or pattern that makes a reverse DNS name look dynamic, if any: a keyword
 /// between separators, or the address's own digits in the name.
-fn dynamic_marker(rdns: &str, ip: Option<&str>) -> Option<String> {
+pub(crate) fn dynamic_marker(rdns: &str, ip: Option<&str>) -> Option<String> {
     let name = rdns.to_ascii_lowercase();
     let labels: Vec<&str> = name.split(['.', '-']).collect();
     if let Some(word) = DYNAMIC_NAME_WORDS.iter().find(|word| {

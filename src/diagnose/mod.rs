@@ -9,8 +9,10 @@
 //! lowered the score.
 
 mod authentication;
+pub mod fix_records;
 mod rules;
 mod verification;
+pub mod what_if;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +41,7 @@ struct CauseTally {
 pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
     for verdict in &mut report.verdicts {
         rules::annotate(verdict);
+        verdict.what_if = what_if::compute(verdict);
     }
 
     let mut tallies: BTreeMap<String, CauseTally> = BTreeMap::new();

@@ -129,6 +129,7 @@ impl VerdictBuilder {
                 rules: Vec::new(),
                 details: Vec::new(),
                 errors: Vec::new(),
+                what_if: None,
             },
             rule_index: std::collections::HashMap::new(),
         }

@@ -3,16 +3,18 @@
 use std::fmt::Write;
 
 use super::escape::terminal_safe;
-use super::narrative::{Item, tell};
+use super::narrative::{Item, RecordText, tell};
 use crate::report::Report;
 
 pub fn render(report: &Report, width: usize) -> String {
     let story = tell(report);
     let mut out = String::new();
     let wrap = |text: &str, indent: &str| -> String {
+        // Never break at a hyphen: host names must stay whole to be copied.
         let options = textwrap::Options::new(width.max(40))
             .initial_indent(indent)
-            .subsequent_indent(indent);
+            .subsequent_indent(indent)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         textwrap::fill(&terminal_safe(text), options)
     };
     let _ = writeln!(out, "{}", wrap(&format!("About {}", report.source), ""));
@@ -25,6 +27,12 @@ pub fn render(report: &Report, width: usize) -> String {
         wrap(&story.headline, "  ")
     );
 
+    if !story.what_if.is_empty() {
+        let _ = writeln!(out, "\nWhat fixing would change");
+        for line in &story.what_if {
+            let _ = writeln!(out, "{}", wrap(&format!("- {line}"), "  "));
+        }
+    }
     if !story.problems.is_empty() {
         let _ = writeln!(out, "\nWhat to fix, most important first");
         for (n, item) in story.problems.iter().enumerate() {
@@ -109,6 +117,12 @@ fn numbered(out: &mut String, n: usize, item: &Item, wrap: &impl Fn(&str, &str) 
         "{}",
         wrap(&format!("What to do: {}", item.fix), "     ")
     );
+    for line in &item.what_if {
+        let _ = writeln!(out, "{}", wrap(&format!("{line}."), "     "));
+    }
+    for record in &item.records {
+        record_text(out, record, wrap);
+    }
     let _ = writeln!(
         out,
         "{}",
@@ -120,4 +134,27 @@ fn numbered(out: &mut String, n: usize, item: &Item, wrap: &impl Fn(&str, &str) 
             "     "
         )
     );
+}
+
+/// A record to publish: the value alone on its line (never wrapped, so it can be copied),
+/// then where it goes, why, and what to replace.
+pub fn record_text(out: &mut String, record: &RecordText, wrap: &impl Fn(&str, &str) -> String) {
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(&format!("Record to publish: {}", record.heading), "     ")
+    );
+    let _ = writeln!(out, "         {}", terminal_safe(&record.value));
+    let _ = writeln!(out, "{}", wrap(&record.place, "       "));
+    let _ = writeln!(out, "{}", wrap(&format!("Why: {}", record.why), "       "));
+    for placeholder in &record.placeholders {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&format!("To adapt: {placeholder}."), "       ")
+        );
+    }
+    for note in &record.notes {
+        let _ = writeln!(out, "{}", wrap(&format!("Note: {note}"), "       "));
+    }
 }

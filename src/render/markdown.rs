@@ -35,12 +35,36 @@ fn title(verdict: &Verdict) -> String {
     }
 }
 
+/// A fenced code block that the text cannot close: the fence is longer than any run of
+/// backticks inside, and control characters become spaces.
+fn code_block(text: &str) -> String {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    format!("{fence}\n{text}\n{fence}")
+}
+
 pub fn render(report: &Report) -> String {
     let story = tell(report);
     let mut out = String::new();
     let subject = report.message.subject.as_deref().unwrap_or("(no subject)");
     let _ = writeln!(out, "# Why this message was flagged: {}\n", md(subject));
     let _ = writeln!(out, "{}\n", md(&story.headline));
+    if !story.what_if.is_empty() {
+        let _ = writeln!(out, "## What fixing would change\n");
+        for line in &story.what_if {
+            let _ = writeln!(out, "- {}", md(line));
+        }
+        out.push('\n');
+    }
 
     if !story.problems.is_empty() {
         let _ = writeln!(out, "## What to fix, most important first\n");
@@ -62,6 +86,24 @@ pub fn render(report: &Report) -> String {
                 out.push('\n');
             }
             let _ = writeln!(out, "**What to do:** {}\n", md(&item.fix));
+            for line in &item.what_if {
+                let _ = writeln!(out, "*What if:* {}.\n", md(line));
+            }
+            for record in &item.records {
+                let _ = writeln!(out, "**Record to publish:** {}\n", md(&record.heading));
+                let _ = writeln!(out, "{}\n", code_block(&record.value));
+                let _ = writeln!(out, "{}\n", md(&record.place));
+                let _ = writeln!(out, "Why: {}\n", md(&record.why));
+                for placeholder in &record.placeholders {
+                    let _ = writeln!(out, "- To adapt: {}.", md(placeholder));
+                }
+                for note in &record.notes {
+                    let _ = writeln!(out, "- Note: {}", md(note));
+                }
+                if !record.placeholders.is_empty() || !record.notes.is_empty() {
+                    out.push('\n');
+                }
+            }
             let _ = writeln!(out, "> {}\n", md(&item.ask));
         }
     }
@@ -148,4 +190,15 @@ pub fn render(report: &Report) -> String {
     }
     let _ = writeln!(out, "_Source: {}_", md(&report.source));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_block;
+
+    #[test]
+    fn code_blocks_cannot_be_closed_from_inside() {
+        assert_eq!(code_block("v=spf1 -all"), "```\nv=spf1 -all\n```");
+        assert_eq!(code_block("a```b\nc"), "````\na```b c\n````");
+    }
 }

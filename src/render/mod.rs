@@ -3,6 +3,8 @@
 
 pub mod escape;
 pub mod explain;
+mod fixes;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod narrative;

@@ -5,10 +5,12 @@
 use std::fmt::Write;
 
 use super::{filter_name, format_points, score_phrase};
-use crate::report::{Finding, FindingRule, Report, Side, Verdict};
+use crate::report::{Finding, FindingRule, FixRecord, Report, Side, Verdict};
 
 pub struct Narrative {
     pub headline: String,
+    /// "What if", one sentence per filter whose score flagged the message (or could have).
+    pub what_if: Vec<String>,
     pub problems: Vec<Item>,
     pub receiver: Vec<Item>,
     /// `RULE (points): meaning` for each rule that lowered the score.
@@ -19,6 +21,8 @@ pub struct Narrative {
 }
 
 pub struct Item {
+    /// The cause id.
+    pub cause: String,
     pub title: String,
     /// "added 4.2 points (5 make it spam)", when the cause cost points.
     pub cost: Option<String>,
@@ -29,11 +33,120 @@ pub struct Item {
     pub seen: Vec<String>,
     /// `RULE: what it means` for every rule behind it.
     pub rules: Vec<String>,
+    /// What fixing this alone would do to each flagging score.
+    pub what_if: Vec<String>,
+    /// Records to publish for it.
+    pub records: Vec<RecordText>,
+}
+
+/// A fix record in words: the value to paste on its own, and the rest as sentences.
+pub struct RecordText {
+    /// "TXT record at _dmarc.example.com".
+    pub heading: String,
+    /// Exactly what to paste.
+    pub value: String,
+    /// "In the DNS zone example.com; published by whoever runs its DNS. Replaces: ..."
+    pub place: String,
+    pub why: String,
+    /// `TEXT: what to put there instead`.
+    pub placeholders: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl RecordText {
+    pub fn from_record(record: &FixRecord) -> Self {
+        let mut place = format!(
+            "In the DNS zone {}; published by {}.",
+            record.zone, record.publisher
+        );
+        if let Some(replaces) = &record.replaces {
+            let _ = write!(place, " It replaces: {replaces}");
+        }
+        RecordText {
+            heading: format!("{} record at {}", record.record_type, record.name),
+            value: record.value.clone(),
+            place,
+            why: record.why.clone(),
+            placeholders: record
+                .placeholders
+                .iter()
+                .map(|p| format!("{} is {}", p.text, p.meaning))
+                .collect(),
+            notes: record.notes.clone(),
+        }
+    }
+}
+
+/// Verdicts whose what-if is worth telling: the score is over the line, or the filter
+/// flagged the message anyway.
+fn telling(verdict: &Verdict) -> bool {
+    verdict.what_if.as_ref().is_some_and(|w| {
+        w.outcome != "already-under"
+            || verdict.spam == Some(true)
+            || verdict.action.as_deref().is_some_and(|a| a != "no action")
+    })
+}
+
+/// "SpamAssassin: 10.9 → 6.7 if this alone is fixed (still over 5)", per flagging verdict.
+pub fn fix_alone(report: &Report, cause: &str) -> Vec<String> {
+    report
+        .verdicts
+        .iter()
+        .filter(|v| telling(v))
+        .filter_map(|v| {
+            let what_if = v.what_if.as_ref()?;
+            if what_if.outcome == "already-under" {
+                return None;
+            }
+            let fix = what_if.fixes.iter().find(|f| f.cause == cause)?;
+            if fix.points < 0.05 {
+                return Some(format!(
+                    "Fixing this alone would barely change {}'s score: it adds {} points",
+                    filter_name(&v.filter),
+                    format_points(fix.points)
+                ));
+            }
+            let mut text = format!(
+                "Fixing this alone would take {}'s score from {} to {}{} ({} the line of {})",
+                filter_name(&v.filter),
+                format_points(what_if.score),
+                if what_if.estimated { "about " } else { "" },
+                if what_if.estimated {
+                    format_points((fix.score_after * 10.0).round() / 10.0)
+                } else {
+                    format_points(fix.score_after)
+                },
+                if fix.under_threshold {
+                    "under"
+                } else {
+                    "still not under"
+                },
+                format_points(what_if.threshold)
+            );
+            if let Some(note) = &fix.note {
+                let _ = write!(text, "; but it is not a sure fix: {note}");
+            }
+            Some(text)
+        })
+        .collect()
 }
 
 pub fn tell(report: &Report) -> Narrative {
     let mut narrative = Narrative {
         headline: headline(report),
+        what_if: {
+            let told: Vec<&Verdict> = report.verdicts.iter().filter(|v| telling(v)).collect();
+            told.iter()
+                .filter_map(|v| {
+                    let summary = &v.what_if.as_ref()?.summary;
+                    Some(if told.len() == 1 {
+                        summary.clone()
+                    } else {
+                        format!("{}: {summary}", filter_name(&v.filter))
+                    })
+                })
+                .collect()
+        },
         problems: Vec::new(),
         receiver: Vec::new(),
         helped: Vec::new(),
@@ -99,6 +212,7 @@ fn item(report: &Report, finding: &Finding) -> Item {
         .collect();
     seen.dedup();
     Item {
+        cause: finding.cause.clone(),
         title: finding.title.clone(),
         cost,
         explanation: finding.explanation.clone(),
@@ -106,6 +220,13 @@ fn item(report: &Report, finding: &Finding) -> Item {
         ask: finding.ask.clone(),
         seen,
         rules: finding.rules.iter().map(rule_line).collect(),
+        what_if: fix_alone(report, &finding.cause),
+        records: report
+            .fix_records
+            .iter()
+            .filter(|r| r.cause == finding.cause)
+            .map(RecordText::from_record)
+            .collect(),
     }
 }
 

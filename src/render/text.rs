@@ -71,7 +71,16 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     for verdict in &report.verdicts {
         let _ = writeln!(out, "  {}", verdict_line(verdict, options));
     }
+    let story = super::narrative::tell(report);
+    for line in &story.what_if {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(&format!("What if: {line}"), "  ", options.width)
+        );
+    }
     findings(&mut out, report, options);
+    super::fixes::records_text(&mut out, report, options.width);
     if let Some(verification) = &report.verification {
         let _ = write!(
             out,
@@ -130,10 +139,11 @@ pub fn render(report: &Report, options: TextOptions) -> String {
     out
 }
 
-fn wrap(text: &str, indent: &str, width: u16) -> String {
+pub(super) fn wrap(text: &str, indent: &str, width: u16) -> String {
     let options = textwrap::Options::new(usize::from(width).max(40))
         .initial_indent(indent)
-        .subsequent_indent(indent);
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::fill(&safe(text), options)
 }
 
@@ -223,6 +233,13 @@ fn findings(out: &mut String, report: &Report, options: TextOptions) {
                     "{}",
                     wrap(&format!("Fix: {}", finding.fix), "       ", options.width)
                 );
+                for line in super::narrative::fix_alone(report, &finding.cause) {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        wrap(&format!("What if: {line}."), "       ", options.width)
+                    );
+                }
             }
         }
     }

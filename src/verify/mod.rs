@@ -26,7 +26,8 @@ use crate::dns::RecordedDns;
 use crate::dns::cache::OfflineCache;
 use crate::report::{Report, Verification};
 
-pub use spf::{SpfInput, check_spf};
+pub(crate) use records::count_lookups;
+pub use spf::{SpfInput, check_spf, spf_record};
 
 /// How many times a verification future is polled before it counts as a temporary error.
 /// Offline futures finish on the first poll; the bound only guards against a change in

@@ -33,7 +33,7 @@ fn spf_text(dns: &RecordedDns, domain: &str) -> Option<String> {
 }
 
 /// DNS-querying terms of a record and of everything it includes or redirects to.
-fn count_lookups(dns: &RecordedDns, domain: &str, seen: &mut HashSet<String>) -> usize {
+pub(crate) fn count_lookups(dns: &RecordedDns, domain: &str, seen: &mut HashSet<String>) -> usize {
     if !seen.insert(domain.to_ascii_lowercase()) || seen.len() > 2 * SPF_LOOKUP_LIMIT {
         return 0;
     }
