@@ -6,9 +6,22 @@ use crate::input::{InputError, classify};
 use crate::report::{HeaderValue, Report, SCHEMA_VERSION, Sender};
 use crate::{audit, diagnose, message, trust};
 
+/// Settings of a run, shared read-only by every message of a batch (so it must stay
+/// `Sync`). Empty today; per-run context such as recorded DNS for re-verification belongs
+/// here, so the batch engine passes it to every message without knowing what it holds.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Options {}
+
 /// Analyses one message. Fails only when the input is not a mail message at all; a
 /// malformed header becomes an error entry in the report instead.
 pub fn analyze(source: &str, bytes: &[u8]) -> Result<Report, InputError> {
+    analyze_with(source, bytes, &Options::default())
+}
+
+/// [`analyze`] with the settings of a run.
+pub fn analyze_with(source: &str, bytes: &[u8], options: &Options) -> Result<Report, InputError> {
+    let Options {} = options;
     let classified = classify(bytes)?;
     let block = &classified.block;
     let mut fields = Fields::new(block);

@@ -8,6 +8,7 @@
 
 pub mod analyze;
 pub mod audit;
+pub mod batch;
 pub mod diagnose;
 pub mod domain;
 pub mod evidence;
@@ -18,6 +19,6 @@ pub mod render;
 pub mod report;
 pub mod trust;
 
-pub use analyze::analyze;
+pub use analyze::{Options, analyze, analyze_with};
 pub use input::{Input, InputError};
 pub use report::Report;

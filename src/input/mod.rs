@@ -4,6 +4,9 @@
 //! so every later stage can assume a header section.
 
 mod classify;
+pub mod detect;
+pub mod maildir;
+pub mod mbox;
 
 pub use classify::{Classified, classify};
 

@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod narrative;
 pub mod rule;
+pub mod summary;
 pub mod text;
 
 /// Display names of the filter ids.
