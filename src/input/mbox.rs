@@ -283,7 +283,7 @@ impl<R: Read> MboxReader<R> {
                     if !self.fill()? {
                         let len = self.entry().len();
                         return Ok(Some(End {
-                            content_end: len,
+                            content_end: strip_separator_blank(self.entry(), content, len),
                             next: len,
                             unquote: true,
                         }));
