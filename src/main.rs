@@ -9,6 +9,9 @@ use spamwhy::batch::{self, BatchOptions, progress::Progress, read::BatchInput};
 use spamwhy::render::{self, escape::terminal_safe, text::TextOptions};
 use spamwhy::{InputError, Options, Report, analyze};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes, also listed in `--help` and the README.
 mod exit {
     /// Every input was analysed.
