@@ -133,24 +133,20 @@ impl<R: Read> MboxReader<R> {
             self.base += self.start as u64;
             self.start = 0;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + CHUNK, 0);
+        // `take(..).read_to_end` reads into the spare capacity without zeroing it first.
+        if self.buf.capacity() - self.buf.len() < CHUNK / 2 {
+            self.buf.reserve(CHUNK);
+        }
+        let room = (self.buf.capacity() - self.buf.len()) as u64;
         loop {
-            match self.reader.read(&mut self.buf[len..]) {
+            match (&mut self.reader).take(room).read_to_end(&mut self.buf) {
                 Ok(0) => {
-                    self.buf.truncate(len);
                     self.eof = true;
                     return Ok(false);
                 }
-                Ok(n) => {
-                    self.buf.truncate(len + n);
-                    return Ok(true);
-                }
+                Ok(_) => return Ok(true),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buf.truncate(len);
-                    return Err(e);
-                }
+                Err(e) => return Err(e),
             }
         }
     }

@@ -128,10 +128,14 @@ pub fn semicolon(i: &str) -> IResult<&str, bool> {
 
 /// Collapses every run of whitespace (folding included) into one space and trims the ends.
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split(is_wsp)
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(is_wsp).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
