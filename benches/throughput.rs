@@ -145,6 +145,10 @@ fn memchr_scan(path: &Path) -> (Duration, u64) {
     (started.elapsed(), count)
 }
 
+/// CPU time (user + system) of the last [`run_cli`], for parallel efficiency on a busy
+/// machine.
+static LAST_CPU: std::sync::Mutex<f64> = std::sync::Mutex::new(0.0);
+
 /// Runs the CLI; returns wall time and peak resident memory (KiB).
 #[allow(clippy::zombie_processes)] // reaped by wait4, which also gives the peak memory
 fn run_cli(args: &[&str], stdin_file: Option<&Path>) -> (Duration, u64, i32) {
@@ -178,6 +182,8 @@ fn run_cli(args: &[&str], stdin_file: Option<&Path>) -> (Duration, u64, i32) {
     if let Some(feeder) = feeder {
         feeder.join().expect("the feeder thread");
     }
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    *LAST_CPU.lock().expect("cpu time") = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
@@ -241,20 +247,26 @@ fn main() {
     assert!(separators + 1 >= messages, "the scan sees every separator");
 
     let threads_all = cores.to_string();
+    let cpu = || *LAST_CPU.lock().expect("cpu time");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let (one, rss_one, code) = run_cli(&["--format", "jsonl", "--threads", "1", path], None);
     assert_eq!(code, 0, "spamwhy --threads 1 failed");
+    let cpu_one = cpu();
     let (all, rss_all, code) = run_cli(
         &["--format", "jsonl", "--threads", &threads_all, path],
         None,
     );
     assert_eq!(code, 0, "spamwhy --threads {cores} failed");
+    let cpu_all = cpu();
     let (piped, rss_piped, code) = run_cli(
         &["--format", "jsonl", "--threads", &threads_all, "-"],
         Some(&mbox),
     );
     assert_eq!(code, 0, "spamwhy - failed");
+    let cpu_piped = cpu();
     let (summary, rss_summary, code) = run_cli(&["--threads", &threads_all, path], None);
     assert_eq!(code, 0, "spamwhy (summary) failed");
+    let cpu_summary = cpu();
 
     let small = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -280,22 +292,39 @@ fn main() {
         "  memchr scan for \\nFrom :      {scan_mb:>9.0} MB/s ({:.3} s)",
         scan.as_secs_f64()
     );
-    let row = |name: &str, time: Duration, rss: u64| {
+    let row = |name: &str, time: Duration, rss: u64, cpu: f64| {
         println!(
-            "  {name:<30} {:>9.0} MB/s {:>9.0} messages/s ({:.2} s, peak {:.0} MiB)",
+            "  {name:<30} {:>9.0} MB/s {:>9.0} messages/s ({:.2} s, CPU {:.2} s, peak {:.0} MiB)",
             mb_per_s(bytes, time),
             messages as f64 / time.as_secs_f64(),
             time.as_secs_f64(),
+            cpu,
             rss as f64 / 1024.0
         );
     };
-    row("jsonl, 1 thread:", one, rss_one);
-    row(&format!("jsonl, {cores} threads:"), all, rss_all);
-    row(&format!("jsonl, {cores} threads, stdin:"), piped, rss_piped);
-    row(&format!("summary, {cores} threads:"), summary, rss_summary);
+    row("jsonl, 1 thread:", one, rss_one, cpu_one);
+    row(&format!("jsonl, {cores} threads:"), all, rss_all, cpu_all);
+    row(
+        &format!("jsonl, {cores} threads, stdin:"),
+        piped,
+        rss_piped,
+        cpu_piped,
+    );
+    row(
+        &format!("summary, {cores} threads:"),
+        summary,
+        rss_summary,
+        cpu_summary,
+    );
     println!(
         "  one small message, CLI:        {:.1} ms (median of 21)",
         small_median.as_secs_f64() * 1000.0
+    );
+    println!("  load average before the runs: {}", load.trim());
+    println!(
+        "  analysis CPU per message: {:.1} us (1 thread), {:.1} us ({cores} threads)",
+        cpu_one / messages.max(1) as f64 * 1e6,
+        cpu_all / messages.max(1) as f64 * 1e6
     );
     println!("  ratios:");
     println!(
