@@ -576,6 +576,52 @@ mod tests {
         assert!(!starts_with_separator(b"From the desk of nobody\n"));
     }
 
+    /// mboxrd-writes messages the way a mail client does.
+    fn write_mboxrd(messages: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for message in messages {
+            out.extend_from_slice(b"From someone@example.com Tue Nov 10 09:01:02 2026\n");
+            for line in message.split_inclusive(|&b| b == b'\n') {
+                let rest = &line[line.iter().take_while(|&&b| b == b'>').count()..];
+                if rest.starts_with(b"From ") {
+                    out.push(b'>');
+                }
+                out.extend_from_slice(line);
+            }
+            out.extend_from_slice(b"\n");
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever the bytes, the splitter never panics and never loops.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+            step in 1usize..200,
+        ) {
+            let _ = split_with(&bytes, step);
+        }
+
+        /// Messages written as mboxrd come back byte for byte, whatever the read sizes.
+        #[test]
+        fn mboxrd_round_trip(
+            bodies in proptest::collection::vec("(>{0,2}From [a-z ]{0,8}\n|[a-z>: ]{0,30}\n){0,6}", 1..6),
+            step in 1usize..100,
+        ) {
+            let messages: Vec<Vec<u8>> = bodies
+                .iter()
+                .enumerate()
+                .map(|(i, body)| format!("Subject: m{i}\n\n{body}").into_bytes())
+                .collect();
+            let mbox = write_mboxrd(&messages);
+            let split: Vec<Vec<u8>> = split_with(&mbox, step).into_iter().map(|m| m.2).collect();
+            proptest::prop_assert_eq!(split, messages);
+        }
+    }
+
     #[test]
     fn unquoting_only_at_line_starts() {
         let quoted = Finder::new(b">From ");
