@@ -68,9 +68,10 @@ struct Generated {
 fn generate(size: u64) -> (PathBuf, Generated) {
     let dir = data_dir();
     std::fs::create_dir_all(&dir).expect("the bench data folder");
-    let mbox = dir.join(format!("bench-{size}-seed{SEED}.mbox"));
-    let zone = dir.join(format!("bench-{size}-seed{SEED}.zone"));
-    let stats_path = dir.join(format!("bench-{size}-seed{SEED}.stats"));
+    let stem = format!("bench-{size}-seed{SEED}-v{}", spamwhy_gen::VERSION);
+    let mbox = dir.join(format!("{stem}.mbox"));
+    let zone = dir.join(format!("{stem}.zone"));
+    let stats_path = dir.join(format!("{stem}.stats"));
     if let Ok(text) = std::fs::read_to_string(&stats_path)
         && mbox.exists()
     {

@@ -24,6 +24,10 @@ use rand_core::{RngCore, SeedableRng};
 
 pub use dkim::{Algorithm, Key};
 
+/// Raised whenever the output for a given seed changes (the benchmark keys its cached files
+/// by it).
+pub const VERSION: u32 = 2;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -547,14 +551,26 @@ fn build(seed: u64, index: u64, keys: &Keys) -> Built {
                 server.helo, rng.hex(10), rfc5322(sent + 2, offset)
             ));
         }
-        Mta::Exim => received.push(format!(
-            "from [{client_ip}] (helo=[{client_ip}])\n\tby {} with esmtpsa  (TLS1.3) tls TLS_AES_256_GCM_SHA384\n\t(Exim 4.97)\n\t(envelope-from <{from}>)\n\tid 1t{}-000{}-{}\n\tfor {rcpt}; {}",
-            server.helo, rng.alnum(5), rng.alnum(3), rng.alnum(2), rfc5322(sent + 1, offset)
-        )),
-        Mta::Sendmail => received.push(format!(
-            "from app3.internal ([{client_ip}])\n\tby {} (8.17.1/8.17.1) with ESMTP id 5A{}\n\tfor <{rcpt}>; {}",
-            server.helo, rng.hex(12), rfc5322(sent + 1, offset)
-        )),
+        Mta::Exim => {
+            received.push(format!(
+                "from [{client_ip}] (helo=[{client_ip}])\n\tby {} with esmtpsa  (TLS1.3) tls TLS_AES_256_GCM_SHA384\n\t(Exim 4.97)\n\t(envelope-from <{from}>)\n\tid 1t{}-000{}-{}\n\tfor {rcpt}; {}",
+                server.helo, rng.alnum(5), rng.alnum(3), rng.alnum(2), rfc5322(sent + 1, offset)
+            ));
+            received.push(format!(
+                "from localhost ([127.0.0.1] helo={})\n\tby {} with esmtp (Exim 4.97)\n\t(envelope-from <{from}>)\n\tid 1t{}-000{}-{}\n\tfor {rcpt}; {}",
+                server.helo, server.helo, rng.alnum(5), rng.alnum(3), rng.alnum(2), rfc5322(sent + 2, offset)
+            ));
+        }
+        Mta::Sendmail => {
+            received.push(format!(
+                "from app3.internal ([{client_ip}])\n\tby {} (8.17.1/8.17.1) with ESMTP id 5A{}\n\tfor <{rcpt}>; {}",
+                server.helo, rng.hex(12), rfc5322(sent + 1, offset)
+            ));
+            received.push(format!(
+                "from localhost (localhost [127.0.0.1])\n\tby {} (8.17.1/8.17.1) with ESMTP id 5A{}\n\tfor <{rcpt}>; {}",
+                server.helo, rng.hex(12), rfc5322(sent + 2, offset)
+            ));
+        }
         Mta::Exchange => {
             received.push(format!(
                 "from EXCH01.corp.northwind-trading.example ({client_ip}) by EXCH02.corp.northwind-trading.example\n ({}) with Microsoft SMTP Server (version=TLS1_2,\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.1258.28; {}",
@@ -566,7 +582,11 @@ fn build(seed: u64, index: u64, keys: &Keys) -> Built {
             ));
         }
         Mta::Qmail => {
-            received.push(format!("(qmail {} invoked by uid 89); {}", 10000 + rng.below(50000), rfc5322(sent + 1, 0)));
+            received.push(format!(
+                "(qmail {} invoked by uid 89); {}",
+                10000 + rng.below(50000),
+                rfc5322(sent + 1, 0)
+            ));
             received.push(format!(
                 "from unknown (HELO localhost) (127.0.0.1)\n  by localhost with SMTP; {}",
                 rfc5322(sent + 2, 0)
@@ -574,7 +594,8 @@ fn build(seed: u64, index: u64, keys: &Keys) -> Built {
         }
     }
     received.reverse();
-    let extra_hops = rng.below(2);
+    // 2 hops above, 0-3 relays, the recipient's MX and 1-2 internal hops: 4-8 in all.
+    let extra_hops = rng.below(4);
     for _ in 0..extra_hops {
         received.insert(
             0,
@@ -622,9 +643,11 @@ fn build(seed: u64, index: u64, keys: &Keys) -> Built {
             rfc5322(arrive, 0)
         ),
         Recipient::Provider => format!(
-            "from {} ({}. [{}])\n        by {mx} with {} id a640c23a62f3a-{}.{}.2026.11.10.01.01.02\n        for <{rcpt}>\n        {};\n        {}",
+            "from {} ({} [{}])\n        by {mx} with {} id a640c23a62f3a-{}.{}.2026.11.10.01.01.02\n        for <{rcpt}>\n        {};\n        {}",
             server.helo,
-            server.rdns.unwrap_or(server.helo),
+            server
+                .rdns
+                .map_or_else(|| "unknown".to_owned(), |r| format!("{r}.")),
             server.ip,
             if tls { "ESMTPS" } else { "SMTP" },
             rng.alnum(12).to_ascii_lowercase(),
@@ -1023,6 +1046,34 @@ mod tests {
             .filter(|l| l.starts_with(b"From "))
             .count();
         assert_eq!(separators, 40, "body lines starting with From are quoted");
+    }
+
+    #[test]
+    fn every_message_has_four_to_eight_received_headers() {
+        let keys = Keys::generate(3, 512);
+        let mut out = Vec::new();
+        let config = Config {
+            seed: 3,
+            messages: Some(200),
+            bytes: None,
+            rsa_bits: 512,
+            threads: 2,
+        };
+        generate(&config, &keys, &mut out).unwrap();
+        let text = String::from_utf8_lossy(&out);
+        let mut counts = Vec::new();
+        for entry in text.split("\nFrom ").skip(1) {
+            let headers = entry.split("\n\n").next().unwrap();
+            counts.push(
+                headers
+                    .lines()
+                    .filter(|l| l.starts_with("Received: "))
+                    .count(),
+            );
+        }
+        assert_eq!(counts.len(), 199);
+        assert!(counts.iter().all(|&n| (4..=8).contains(&n)), "{counts:?}");
+        assert!(counts.contains(&4) && counts.contains(&8), "{counts:?}");
     }
 
     #[test]
