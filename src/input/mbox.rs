@@ -95,6 +95,7 @@ pub struct MboxReader<R> {
     index: usize,
     separator: Finder<'static>,
     quoted: Finder<'static>,
+    max_message: usize,
 }
 
 /// Whether `bytes` start with an mbox `From ` separator line.
@@ -104,6 +105,11 @@ pub fn starts_with_separator(bytes: &[u8]) -> bool {
 
 impl<R: Read> MboxReader<R> {
     pub fn new(reader: R) -> Self {
+        Self::with_limit(reader, MAX_MESSAGE)
+    }
+
+    /// A reader that skips messages larger than `max_message` bytes.
+    pub fn with_limit(reader: R, max_message: usize) -> Self {
         MboxReader {
             reader,
             buf: Vec::with_capacity(CHUNK),
@@ -112,8 +118,9 @@ impl<R: Read> MboxReader<R> {
             eof: false,
             failed: false,
             index: 0,
-            separator: Finder::new(b"\nFrom ").into_owned(),
+            separator: Finder::new(b"From ").into_owned(),
             quoted: Finder::new(b">From ").into_owned(),
+            max_message,
         }
     }
 
@@ -214,8 +221,17 @@ impl<R: Read> MboxReader<R> {
         };
         let base = self.start;
         self.start = base + end.next;
+        let size = end.content_end.saturating_sub(content);
+        if size > self.max_message {
+            // Found whole (it fitted in what was read), but over the limit all the same.
+            return Some(Err(MboxError::TooLarge {
+                index,
+                offset,
+                size: size as u64,
+            }));
+        }
         let raw = &self.buf[base + content..base + end.content_end];
-        let bytes = if end.unquote && self.quoted.find(raw).is_some() {
+        let bytes = if end.quoted {
             unquote(raw, &self.quoted)
         } else {
             Cow::Borrowed(raw)
@@ -238,54 +254,62 @@ impl<R: Read> MboxReader<R> {
         if let Some(end) = self.content_length_end(content)? {
             return Ok(Some(end));
         }
-        // `\nFrom ` is searched from the newline ending the `From ` line itself, so an empty
-        // message followed at once by the next separator is found too.
-        let mut from = content.saturating_sub(1);
+        // One pass over the message for `From `: at a line start it may be the next
+        // separator; after `>`s at a line start it is a quoted line to unquote. Searching
+        // from the first byte of the content finds an empty message's end too.
+        let mut from = content;
+        let mut quoted = false;
         loop {
             let found = self
                 .separator
                 .find(&self.entry()[from..])
                 .map(|at| from + at);
-            match found {
-                Some(nl) => {
-                    let line_start = nl + 1;
-                    let rest = &self.entry()[line_start..];
-                    // The whole separator line must be in the buffer to judge it.
-                    if memchr::memchr(b'\n', rest).is_none()
-                        && rest.len() < MAX_SEPARATOR_LINE
-                        && !self.eof
-                    {
-                        self.fill()?;
-                        from = nl;
-                        continue;
-                    }
-                    if is_separator_line(line_of(self.entry(), line_start)) {
-                        let content_end = strip_separator_blank(self.entry(), content, line_start);
-                        return Ok(Some(End {
-                            content_end,
-                            next: line_start,
-                            unquote: true,
-                        }));
-                    }
-                    from = line_start;
+            let Some(at) = found else {
+                let len = self.entry().len();
+                if len - content.min(len) > self.max_message {
+                    return Ok(None);
                 }
-                None => {
+                // A `From ` may straddle the end of the buffer: rescan its tail.
+                from = len.saturating_sub(4).max(from);
+                if !self.fill()? {
                     let len = self.entry().len();
-                    if len - content.min(len) > MAX_MESSAGE {
-                        return Ok(None);
-                    }
-                    // A separator may straddle the end of the buffer: rescan its tail.
-                    from = len.saturating_sub(5).max(from);
-                    if !self.fill()? {
-                        let len = self.entry().len();
-                        return Ok(Some(End {
-                            content_end: strip_separator_blank(self.entry(), content, len),
-                            next: len,
-                            unquote: true,
-                        }));
-                    }
+                    return Ok(Some(End {
+                        content_end: strip_separator_blank(self.entry(), content, len),
+                        next: len,
+                        quoted,
+                    }));
+                }
+                continue;
+            };
+            let entry = self.entry();
+            if at > 0 && entry[at - 1] == b'\n' {
+                let rest = &entry[at..];
+                // The whole separator line must be in the buffer to judge it.
+                if memchr::memchr(b'\n', rest).is_none()
+                    && rest.len() < MAX_SEPARATOR_LINE
+                    && !self.eof
+                {
+                    self.fill()?;
+                    from = at;
+                    continue;
+                }
+                if is_separator_line(line_of(entry, at)) {
+                    return Ok(Some(End {
+                        content_end: strip_separator_blank(entry, content, at),
+                        next: at,
+                        quoted,
+                    }));
+                }
+            } else {
+                let mut first = at;
+                while first > 0 && entry[first - 1] == b'>' {
+                    first -= 1;
+                }
+                if first < at && (first == 0 || entry[first - 1] == b'\n') {
+                    quoted = true;
                 }
             }
+            from = at + 1;
         }
     }
 
@@ -306,7 +330,7 @@ impl<R: Read> MboxReader<R> {
         let Some(length) = content_length(&self.entry()[content..content + body]) else {
             return Ok(None);
         };
-        if length > MAX_MESSAGE as u64 {
+        if length > self.max_message as u64 {
             return Ok(None);
         }
         let end = content + body + length as usize;
@@ -327,7 +351,7 @@ impl<R: Read> MboxReader<R> {
             return Ok(Some(End {
                 content_end: end,
                 next,
-                unquote: false,
+                quoted: false,
             }));
         }
         Ok(None)
@@ -340,16 +364,17 @@ impl<R: Read> MboxReader<R> {
         let mut from = content_start;
         loop {
             if let Some(at) = self.separator.find(&self.buf[from..]) {
-                let line_start = from + at + 1;
-                if is_separator_line(line_of(&self.buf, line_start)) {
-                    self.start = line_start;
-                    return Ok(self.base + line_start as u64 - begin);
+                let p = from + at;
+                if p > 0 && self.buf[p - 1] == b'\n' && is_separator_line(line_of(&self.buf, p)) {
+                    self.start = p;
+                    return Ok(self.base + p as u64 - begin);
                 }
-                from = line_start;
+                from = p + 1;
                 continue;
             }
-            // Keep only a tail that may hold the start of a separator.
-            let keep_from = self.buf.len().saturating_sub(MAX_SEPARATOR_LINE);
+            // Keep only a tail that may hold a separator line not yet complete, with the
+            // newline before it.
+            let keep_from = self.buf.len().saturating_sub(MAX_SEPARATOR_LINE + 1);
             self.base += keep_from as u64;
             self.buf.drain(..keep_from);
             self.start = 0;
@@ -368,8 +393,9 @@ struct End {
     content_end: usize,
     /// Where the next entry starts.
     next: usize,
-    /// Whether `>From ` lines are quoted (not in Content-Length-delimited messages).
-    unquote: bool,
+    /// Whether a `>From ` line must be unquoted (never in Content-Length-delimited
+    /// messages).
+    quoted: bool,
 }
 
 /// The line starting at `start`, without its terminator, at most [`MAX_SEPARATOR_LINE`]
@@ -619,6 +645,44 @@ mod tests {
             let mbox = write_mboxrd(&messages);
             let split: Vec<Vec<u8>> = split_with(&mbox, step).into_iter().map(|m| m.2).collect();
             proptest::prop_assert_eq!(split, messages);
+        }
+    }
+
+    #[test]
+    fn a_message_over_the_limit_is_skipped_and_reading_goes_on() {
+        let big = "x".repeat(5000);
+        let input = format!(
+            "From a Tue Nov 10 09:01:02 2026\nSubject: 1\n\nsmall\n\nFrom b Tue Nov 10 09:01:02 2026\nSubject: 2\n\n{big}\nFrom c, no time\n\nFrom c Tue Nov 10 09:01:02 2026\nSubject: 3\n\nsmall\n"
+        );
+        for step in [usize::MAX, 7, 300] {
+            struct Trickle<'a>(&'a [u8], usize);
+            impl Read for Trickle<'_> {
+                fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                    let n = buf.len().min(self.1).min(self.0.len());
+                    buf[..n].copy_from_slice(&self.0[..n]);
+                    self.0 = &self.0[n..];
+                    Ok(n)
+                }
+            }
+            let mut reader = MboxReader::with_limit(Trickle(input.as_bytes(), step), 1000);
+            let first = reader.next().unwrap().unwrap();
+            assert_eq!(&*first.bytes, b"Subject: 1\n\nsmall\n");
+            match reader.next().unwrap() {
+                Err(MboxError::TooLarge {
+                    index,
+                    offset,
+                    size,
+                }) => {
+                    assert_eq!(index, 1);
+                    assert_eq!(offset, input.find("From b").unwrap() as u64);
+                    assert!(size > 5000, "{size}");
+                }
+                other => panic!("step {step}: {:?}", other.map(|m| m.index)),
+            }
+            let third = reader.next().unwrap().unwrap();
+            assert_eq!(third.index, 2);
+            assert_eq!(&*third.bytes, b"Subject: 3\n\nsmall\n");
+            assert!(reader.next().is_none());
         }
     }
 
