@@ -8,6 +8,7 @@
 
 pub mod analyze;
 pub mod audit;
+pub mod batch;
 pub mod diagnose;
 pub mod dns;
 pub mod domain;

@@ -8,9 +8,13 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use spamwhy::batch::{self, BatchOptions, progress::Progress, read::BatchInput};
 use spamwhy::render::verification::Part;
 use spamwhy::render::{self, escape::terminal_safe, text::TextOptions};
 use spamwhy::{Context, DnsContext, InputError, Report, analyze_with, input};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit codes, also listed in `--help` and the README.
 mod exit {
@@ -26,12 +30,16 @@ mod exit {
     pub const DNS_UNAVAILABLE: u8 = 69;
     /// The recorded-DNS file is missing or malformed (sysexits EX_CONFIG).
     pub const DNS_FILE: u8 = 78;
+    /// A mailbox was analysed but some of its messages could not be read.
+    pub const SOME_MESSAGES: u8 = 3;
 }
 
 const AFTER_HELP: &str = "\
 Exit codes:
   0   every input was analysed
   2   the command line was wrong
+  3   a mailbox was analysed, but some of its messages could not be read (each is named on
+      stderr with its index and byte offset, and listed in the summary)
   65  an input was empty or is not a mail message (the other inputs are still analysed)
   66  an input file is missing or cannot be read (the other inputs are still analysed)
   69  `record`: the DNS server did not answer
@@ -42,7 +50,10 @@ Examples:
   spamwhy flagged.eml
   spamwhy --format json flagged.eml | jq '.verdicts[].score'
   spamwhy flagged.eml --format html -o report.html
-  pbpaste | spamwhy -";
+  pbpaste | spamwhy -
+  spamwhy export.mbox                     # summary of a whole mailbox, with a progress bar
+  spamwhy --format jsonl Maildir/ > reports.jsonl
+  zcat takeout.mbox.gz | spamwhy -";
 
 /// Explain why a mail message was flagged as spam: every filter's verdict, the
 /// authentication results and the path the message took, read from the copy the
@@ -50,23 +61,34 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "spamwhy", version, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 struct Cli {
-    /// Messages to analyse: .eml files, Outlook .msg files, text files of pasted headers, or
-    /// `-` for standard input.
+    /// Messages to analyse: .eml files, Outlook .msg files, text files of pasted headers,
+    /// mailboxes (mbox files, gzip-compressed too, Maildirs, Apple Mail .mbox folders,
+    /// folders of .eml files), or `-` for standard input (a message, or an mbox). A mailbox
+    /// gives a summary of all its messages instead of one report each.
     #[arg(value_name = "MESSAGE", required = true)]
     inputs: Vec<String>,
 
     /// Output format: `text` (the diagnosis, then tables with --detail), `explain` (plain
     /// words for someone who has never heard of SPF), `markdown` (the same, to paste into a
     /// ticket), `json` (for programs: one object for one input, an array for several),
-    /// `html` (one self-contained page to open and forward; several inputs share one file).
-    /// Default: text; with `-o` and no `--format`, a name ending in .html, .json or .md picks
-    /// the format.
+    /// `html` (one self-contained page to open and forward; several inputs share one file),
+    /// `jsonl` (one JSON report per line, with the message's position in its input). For
+    /// mailboxes, `text`, `markdown` and `json` give the summary. Default: text; with `-o`
+    /// and no `--format`, a name ending in .html, .json or .md picks the format.
     #[arg(long, value_enum)]
     format: Option<Format>,
 
     /// Write the output to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Mailboxes: no progress bar and no line per unreadable message on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Mailboxes: threads that analyse messages (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 
     /// With text output, also print every rule, the authentication results and the path the
     /// message took.
@@ -186,6 +208,7 @@ enum Format {
     Markdown,
     Json,
     Html,
+    Jsonl,
 }
 
 /// `--format`, or the one `-o FILE`'s extension names, or text.
@@ -198,6 +221,7 @@ fn output_format(cli: &Cli) -> Format {
         .and_then(|ext| match ext.to_ascii_lowercase().as_str() {
             "html" | "htm" => Some(Format::Html),
             "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
             "md" | "markdown" => Some(Format::Markdown),
             _ => None,
         });
@@ -384,8 +408,19 @@ fn input_error_code(error: &InputError) -> u8 {
 }
 
 fn run(cli: &Cli) -> u8 {
-    let stdout = std::io::stdout();
     let format = output_format(cli);
+    let context = match &cli.dns {
+        Some(path) => match load_dns(path) {
+            Ok(context) => context,
+            Err(code) => return code,
+        },
+        None => Context::default(),
+    };
+    let mut inputs: Vec<BatchInput> = cli.inputs.iter().map(|i| BatchInput::detect(i)).collect();
+    if format == Format::Jsonl || inputs.iter().any(BatchInput::is_container) {
+        return run_batch(cli, format, &context, &mut inputs);
+    }
+    let stdout = std::io::stdout();
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -400,13 +435,6 @@ fn run(cli: &Cli) -> u8 {
         detail: cli.detail,
         width: terminal_width(),
     };
-    let context = match &cli.dns {
-        Some(path) => match load_dns(path) {
-            Ok(context) => context,
-            Err(code) => return code,
-        },
-        None => Context::default(),
-    };
     let mut out: Box<dyn Write> = match &cli.output {
         Some(path) => match std::fs::File::create(path) {
             Ok(file) => Box::new(std::io::BufWriter::new(file)),
@@ -420,14 +448,15 @@ fn run(cli: &Cli) -> u8 {
     let mut code = exit::OK;
     let mut reports: Vec<Report> = Vec::new();
     let mut raw_headers: Vec<String> = Vec::new();
-    for source in &cli.inputs {
-        match input::read(source).and_then(|input| {
+    for input in inputs {
+        let source = &input.name.clone();
+        match input.read().and_then(|input| {
             let report = analyze_with(&input.source, &input.bytes, &context)?;
             Ok((report, input.bytes))
         }) {
             Ok((report, bytes)) => {
                 let rendered = match format {
-                    Format::Json | Format::Html => {
+                    Format::Json | Format::Jsonl | Format::Html => {
                         if format == Format::Html {
                             raw_headers.push(render::html::raw_header_section(&bytes));
                         }
@@ -475,6 +504,66 @@ fn run(cli: &Cli) -> u8 {
     }
     if out.flush().is_err() {
         return exit::OUTPUT;
+    }
+    code
+}
+
+/// Mailboxes (or `--format jsonl`): every message analysed, a summary or JSON lines out.
+fn run_batch(cli: &Cli, format: Format, context: &Context, inputs: &mut [BatchInput]) -> u8 {
+    if matches!(format, Format::Explain | Format::Html) {
+        eprintln!(
+            "spamwhy: --format explain and html are for single messages; for mailboxes use text, markdown, json or jsonl"
+        );
+        return 2;
+    }
+    let mut batch = BatchOptions {
+        jsonl: format == Format::Jsonl,
+        ..BatchOptions::default()
+    };
+    if let Some(threads) = cli.threads {
+        batch.threads = threads.max(1);
+    }
+    let mut progress = Progress::new(batch::read::total_size(inputs), cli.quiet);
+    let mut out: Box<dyn Write> = match &cli.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(std::io::BufWriter::with_capacity(1 << 16, file)),
+            Err(error) => {
+                eprintln!("spamwhy: {}: {error}", path.display());
+                return exit::OUTPUT;
+            }
+        },
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    };
+    let outcome = batch::run(inputs, context, &batch, &mut out, &mut progress);
+    progress.finish();
+    let Ok(outcome) = outcome else {
+        return exit::OUTPUT;
+    };
+    let rendered = match format {
+        Format::Jsonl => None,
+        Format::Json => Some(format!("{}\n", render::summary::json(&outcome.summary))),
+        Format::Markdown => Some(render::summary::markdown(&outcome.summary)),
+        Format::Text | Format::Explain | Format::Html => {
+            Some(render::summary::text(&outcome.summary))
+        }
+    };
+    if let Some(text) = rendered
+        && write!(out, "{text}").is_err()
+    {
+        return exit::OUTPUT;
+    }
+    if out.flush().is_err() {
+        return exit::OUTPUT;
+    }
+    let mut code = exit::OK;
+    if outcome.summary.messages.failed > 0 {
+        code = exit::SOME_MESSAGES;
+    }
+    for error in &outcome.input_errors {
+        code = code.max(input_error_code(error));
     }
     code
 }

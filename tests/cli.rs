@@ -94,10 +94,13 @@ fn inputs_that_are_not_mail_get_their_own_exit_code() {
 }
 
 #[test]
-fn directory_is_unreadable_not_a_crash() {
-    let output = spamwhy(&["corpus"]);
-    assert_eq!(output.status.code(), Some(66));
-    assert!(stderr(&output).contains("it is a directory"));
+fn a_directory_is_read_as_a_folder_of_messages() {
+    // corpus/not-mail holds one empty .eml (a message that cannot be read) and files that
+    // are not mail (skipped): a batch with one failure.
+    let output = spamwhy(&["corpus/not-mail"]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("empty.eml: message 0 at byte 0: is empty"));
+    assert!(stdout(&output).contains("Files skipped (not mail): 3"));
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! The message itself: required headers, its MIME structure (read by mail-parser), the
 //! unsubscribe option of bulk-looking mail, and size.
 
-use mail_parser::MessageParser;
 use spamwhy_headers::HeaderBlock;
 
 use super::{Confidence, Observation, evidence};
@@ -141,9 +140,10 @@ fn html_only(value: String, line: Option<usize>) -> Observation {
 }
 
 fn mime(bytes: &[u8], out: &mut Vec<Observation>) {
-    let Some(message) = MessageParser::default().parse(bytes) else {
-        return;
-    };
+    crate::message::with_parsed(bytes, |message| mime_of(message, out));
+}
+
+fn mime_of(message: &mail_parser::Message<'_>, out: &mut Vec<Observation>) {
     let mut html = false;
     let mut plain = false;
     let mut inline_image_bytes = 0usize;

@@ -2,9 +2,9 @@
 //! the file never mentions does not exist. Which unlisted names were asked is remembered,
 //! so the report can say which answers were assumed (and `record` can fetch them).
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
 
 use super::zone::{self, Entry, Negative, RData, RecordType, ZoneError, fqdn};
 
@@ -51,9 +51,14 @@ pub struct RecordedDns {
     nxdomain: HashSet<String>,
     /// Every owner name the file mentions, with any type.
     names: HashSet<String>,
-    /// Lookups the file does not cover: a name it never mentions (answered "does not
-    /// exist"), or a type it does not list for a name it does (answered "no data").
-    unlisted: Mutex<BTreeSet<(String, RecordType)>>,
+}
+
+thread_local! {
+    /// Lookups the file did not cover (a name it never mentions, answered "does not exist",
+    /// or a type it does not list for a name it does, answered "no data"), for the message
+    /// being verified on this thread. Per thread because a batch verifies messages in
+    /// parallel against one shared store, and each message is verified on a single thread.
+    static UNLISTED: RefCell<BTreeSet<(String, RecordType)>> = const { RefCell::new(BTreeSet::new()) };
 }
 
 impl RecordedDns {
@@ -134,9 +139,7 @@ impl RecordedDns {
             }
             // Not recorded for this type: the answer is assumed, and remembered as such.
             let exists = self.names.contains(&name);
-            if let Ok(mut unlisted) = self.unlisted.lock() {
-                unlisted.insert((name, record_type.clone()));
-            }
+            UNLISTED.with(|set| set.borrow_mut().insert((name, record_type.clone())));
             return if exists {
                 Answer::NoData
             } else {
@@ -146,19 +149,15 @@ impl RecordedDns {
         Answer::ServFail
     }
 
-    /// The lookups so far that the file did not cover, answered as "does not exist".
+    /// The lookups on this thread since [`clear_unlisted`](Self::clear_unlisted) that the
+    /// file did not cover.
     pub fn unlisted(&self) -> Vec<(String, RecordType)> {
-        self.unlisted
-            .lock()
-            .map(|set| set.iter().cloned().collect())
-            .unwrap_or_default()
+        UNLISTED.with(|set| set.borrow().iter().cloned().collect())
     }
 
-    /// Forgets which unlisted names were asked (between messages of a batch).
+    /// Forgets which uncovered lookups this thread made (before each message).
     pub fn clear_unlisted(&self) {
-        if let Ok(mut set) = self.unlisted.lock() {
-            set.clear();
-        }
+        UNLISTED.with(|set| set.borrow_mut().clear());
     }
 }
 

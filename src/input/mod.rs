@@ -5,6 +5,9 @@
 //! MIME here too ([`msg`]), so the rest of the pipeline sees mail.
 
 mod classify;
+pub mod detect;
+pub mod maildir;
+pub mod mbox;
 pub mod msg;
 
 pub use classify::{Classified, classify};

@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod narrative;
 pub mod rule;
+pub mod summary;
 pub mod text;
 pub mod verification;
 

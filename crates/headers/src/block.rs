@@ -94,7 +94,10 @@ fn lines(input: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
         }
         let start = pos;
         let rest = &input[start..];
-        match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+        // `\n` first (one fast search), then a bare `\r` before it, if any.
+        let lf = memchr::memchr(b'\n', rest);
+        let cr = memchr::memchr(b'\r', &rest[..lf.unwrap_or(rest.len())]);
+        match cr.or(lf) {
             Some(end) => {
                 let terminator = if rest[end] == b'\r' && rest.get(end + 1) == Some(&b'\n') {
                     2
@@ -140,9 +143,12 @@ pub fn split_header_block(input: &[u8]) -> HeaderBlock {
     let finish = |current: &mut Option<(usize, usize, String, Vec<u8>)>,
                   block: &mut HeaderBlock| {
         if let Some((offset, line, name, value)) = current.take() {
+            // Valid UTF-8 (nearly always) is kept without a copy.
+            let value = String::from_utf8(value)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             block.fields.push(HeaderField {
                 name,
-                value: String::from_utf8_lossy(&value).into_owned(),
+                value,
                 offset,
                 line,
             });

@@ -128,10 +128,27 @@ pub fn semicolon(i: &str) -> IResult<&str, bool> {
 
 /// Collapses every run of whitespace (folding included) into one space and trims the ends.
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split(is_wsp)
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    // Whitespace is ASCII, so cutting at its bytes keeps UTF-8 intact.
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < bytes.len() && !is_space(bytes[i]) {
+            i += 1;
+        }
+        if i > start {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[start..i]);
+        }
+    }
+    out
 }
 
 /// The whole of `s`, whitespace trimmed, as a finite decimal number: an optional sign, digits

@@ -98,12 +98,12 @@ pub fn parse_received(value: &str) -> Result<Received, ParseError> {
         comments: Vec::new(),
     };
     let mut tls = TlsBuilder::default();
-    let date_at = date_semicolon(value, &toks);
-    if let Some(n) = date_at {
+    let date_at = date_semicolon(value, &toks).map(|(n, date)| {
         let text = &value[toks[n].at + 1..];
-        r.date = parse_date(text);
+        r.date = date;
         r.date_text = Some(date_text(text));
-    }
+        n
+    });
 
     let mut walk = Walk::default();
     let mut in_date = false;
@@ -242,8 +242,9 @@ fn tokens(value: &str) -> Vec<Token<'_>> {
 }
 
 /// The `;` that introduces the date: the last one followed by a word, unless what follows it
-/// is plainly another clause rather than a date.
-fn date_semicolon(value: &str, toks: &[Token<'_>]) -> Option<usize> {
+/// is plainly another clause rather than a date. Returns its token index and the date read
+/// after it (parsed once here).
+fn date_semicolon(value: &str, toks: &[Token<'_>]) -> Option<(usize, Option<DateTime>)> {
     let last_word = toks.iter().rposition(|t| matches!(t.tok, Tok::Word(_)))?;
     let n = toks[..last_word].iter().rposition(|t| t.tok == Tok::Semi)?;
     let first_word = toks[n + 1..].iter().find_map(|t| match t.tok {
@@ -251,10 +252,11 @@ fn date_semicolon(value: &str, toks: &[Token<'_>]) -> Option<usize> {
         _ => None,
     });
     let text = &value[toks[n].at + 1..];
-    if parse_date(text).is_none() && first_word.and_then(keyword).is_some() {
+    let date = parse_date(text);
+    if date.is_none() && first_word.and_then(keyword).is_some() {
         return None;
     }
-    Some(n)
+    Some((n, date))
 }
 
 fn date_text(text: &str) -> String {

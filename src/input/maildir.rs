@@ -1,0 +1,44 @@
+//! Maildir (Dovecot, mutt, Courier, offlineimap...): one file per message in `cur/` (seen)
+//! and `new/` (not yet seen by a client); `tmp/` holds deliveries in progress and is never
+//! read. Maildir++ keeps sub-folders as `.Name/` directories beside them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Whether `dir` is a Maildir.
+pub fn is_maildir(dir: &Path) -> bool {
+    dir.join("cur").is_dir() || dir.join("new").is_dir()
+}
+
+fn list(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+}
+
+/// The message files of `cur/` and `new/`, ordered by file name (which starts with the
+/// delivery time, so this is about the order of arrival, and deterministic).
+pub fn messages(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ["cur", "new"]
+        .iter()
+        .flat_map(|sub| list(&dir.join(sub)))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    files
+}
+
+/// Maildir++ sub-folders (`.Sent`, `.Junk`...), in name order.
+pub fn subfolders(dir: &Path) -> Vec<PathBuf> {
+    list(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                && p.is_dir()
+                && is_maildir(p)
+        })
+        .collect()
+}
