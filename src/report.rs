@@ -6,6 +6,17 @@
 
 use serde::Serialize;
 
+/// Points as filters print them: up to three decimals, no trailing zeros (`3.8`, `0.001`, `5`).
+pub fn format_points(value: f64) -> String {
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Raised whenever a field is renamed or removed.
 pub const SCHEMA_VERSION: u32 = 1;
 

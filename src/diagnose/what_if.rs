@@ -38,7 +38,7 @@
 
 use super::rules::default_threshold;
 use crate::knowledge;
-use crate::report::{FixPlan, Verdict, WhatIf, WhatIfFix};
+use crate::report::{FixPlan, Verdict, WhatIf, WhatIfFix, format_points};
 
 /// Rspamd's stock `add_header` action score: the point from which it marks mail as spam.
 const RSPAMD_STOCK_SPAM_SCORE: f64 = 6.0;
@@ -132,17 +132,6 @@ pub fn stock_score(text: &str) -> Option<f64> {
 
 fn round(value: f64) -> f64 {
     (value * 1000.0).round() / 1000.0
-}
-
-/// Points as filters print them (`3.8`, `0.001`, `5`), as `render::format_points` does.
-fn format_points(value: f64) -> String {
-    let text = format!("{value:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
-    }
 }
 
 /// Computes `what_if` for one verdict (after its rules are annotated).

@@ -7,7 +7,7 @@ use super::{filter_name, format_points};
 use crate::report::{Report, Side, Verdict};
 
 /// Markdown-escapes text from the message or the tables so it cannot break the layout.
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

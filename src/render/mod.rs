@@ -80,13 +80,25 @@ pub fn filter_name(id: &str) -> &str {
         .map_or(id, |(_, name)| name)
 }
 
-/// Points as filters print them: up to three decimals, no trailing zeros (`3.8`, `0.001`, `5`).
-pub fn format_points(value: f64) -> String {
-    let text = format!("{value:.3}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text.to_owned()
+pub use crate::report::format_points;
+
+/// An authentication result's properties, reason and comment as `key=value` words.
+pub fn auth_details(entry: &crate::report::AuthenticationEntry) -> Vec<String> {
+    let mut details: Vec<String> = entry
+        .properties
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
+        .collect();
+    if let Some(reason) = &entry.reason {
+        details.push(format!("reason={reason}"));
     }
+    if let Some(comment) = &entry.comment {
+        details.push(format!("({comment})"));
+    }
+    details
 }

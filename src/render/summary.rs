@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::escape::terminal_safe;
+use super::markdown::md;
 use super::{filter_name, format_points};
 use crate::batch::summary::{Count, FilterSummary, Summary};
 
@@ -258,22 +259,6 @@ pub fn text(summary: &Summary) -> String {
         }
         if m.failed > SHOWN as u64 {
             let _ = writeln!(out, "  ... (all of them: --format json)");
-        }
-    }
-    out
-}
-
-/// Markdown-escapes text so it cannot break a table.
-fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
         }
     }
     out

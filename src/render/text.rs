@@ -502,22 +502,7 @@ fn auth_table(entries: &[AuthenticationEntry], options: TextOptions) -> Table {
         if !entry.trusted {
             by.push_str(" [untrusted]");
         }
-        let mut details: Vec<String> = entry
-            .properties
-            .iter()
-            .map(|(k, v)| {
-                format!(
-                    "{k}={}",
-                    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                )
-            })
-            .collect();
-        if let Some(reason) = &entry.reason {
-            details.push(format!("reason={reason}"));
-        }
-        if let Some(comment) = &entry.comment {
-            details.push(format!("({comment})"));
-        }
+        let details = super::auth_details(entry);
         table.add_row(vec![
             Cell::new(safe(&entry.method)),
             paint(safe(&entry.result), result_color(&entry.result), options),

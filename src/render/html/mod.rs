@@ -994,22 +994,7 @@ fn technical_section(html: &mut Html, page: &Page<'_>, id: &str, level: u8) {
             } else {
                 " (not trusted: written before the recipient)"
             });
-            let mut details: Vec<String> = entry
-                .properties
-                .iter()
-                .map(|(k, v)| {
-                    format!(
-                        "{k}={}",
-                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                    )
-                })
-                .collect();
-            if let Some(reason) = &entry.reason {
-                details.push(format!("reason={reason}"));
-            }
-            if let Some(comment) = &entry.comment {
-                details.push(format!("({comment})"));
-            }
+            let details = crate::render::auth_details(entry);
             cells(
                 html,
                 &[&entry.method, &entry.result, &by, &details.join(" ")],
