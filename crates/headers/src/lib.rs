@@ -2,7 +2,8 @@
 //!
 //! Every parser here is a function from header text to a typed value or a local
 //! [`ParseError`]; none does I/O, none judges what the value means, none panics. The crate
-//! depends on nom alone so fuzz targets and other tools can use it by itself.
+//! depends only on nom (and memchr, which nom already uses), so fuzz targets and other tools
+//! can use it by itself.
 
 pub mod authentication_results;
 pub mod barracuda;
