@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use base64::Engine;
 use mail_auth::dkim::DkimError;
 use mail_auth::{AuthenticatedMessage, DkimOutput, DkimResult, Error, Parameters};
+use spamwhy_headers::HeaderBlock;
+use spamwhy_headers::dkim_signature::{SignatureHeader, parse_tag_list, strict_problems};
 
 use super::{Verifier, block_on};
 use crate::dns::cache::OfflineCache;
@@ -71,6 +73,49 @@ pub fn key_facts(dns: &RecordedDns, selector: &str, domain: &str) -> Option<(Str
         .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok())
         .and_then(|der| rsa_modulus_bits(&der));
     Some((key_type, bits))
+}
+
+/// What the key record forbids for an email signature: `s=` without `email` or `*`, or `h=`
+/// without sha256 (RFC 6376 §3.6.1).
+fn key_problems(dns: &RecordedDns, selector: &str, domain: &str) -> Vec<String> {
+    if selector.is_empty() || domain.is_empty() {
+        return Vec::new();
+    }
+    let Answer::Records(records) =
+        dns.lookup(&format!("{selector}._domainkey.{domain}"), &RecordType::Txt)
+    else {
+        return Vec::new();
+    };
+    let Some(text) = records.iter().find_map(|r| r.txt_joined()) else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(&text).into_owned();
+    let mut problems = Vec::new();
+    for tag in text.split(';') {
+        let Some((name, value)) = tag.split_once('=') else {
+            continue;
+        };
+        let values: Vec<String> = value
+            .split(':')
+            .map(|v| v.trim().to_ascii_lowercase())
+            .collect();
+        match name.trim() {
+            "s" if !values.iter().any(|v| v == "email" || v == "*") => {
+                problems.push(format!(
+                    "the key record is for other services (s={})",
+                    value.trim()
+                ));
+            }
+            "h" if !values.iter().any(|v| v == "sha256") => {
+                problems.push(format!(
+                    "the key record does not allow SHA-256 (h={})",
+                    value.trim()
+                ));
+            }
+            _ => {}
+        }
+    }
+    problems
 }
 
 /// One DER element: (tag, content, rest).
@@ -182,7 +227,21 @@ pub fn check<'x>(
     dns: &RecordedDns,
     message: &'x AuthenticatedMessage<'x>,
     report: &Report,
+    headers: &HeaderBlock,
 ) -> DkimOutcome<'x> {
+    // Each signature as written, with its d= and s=, to match mail-auth's outputs.
+    let mut written: Vec<(String, String, &str)> = headers
+        .all("DKIM-Signature")
+        .map(|field| {
+            let tags = parse_tag_list(&field.value).unwrap_or_default();
+            let tag = |name: &str| {
+                tags.iter()
+                    .find(|(n, _)| n == name)
+                    .map_or(String::new(), |(_, v)| v.to_ascii_lowercase())
+            };
+            (tag("d"), tag("s"), field.value.as_str())
+        })
+        .collect();
     let outputs = block_on(
         verifier
             .authenticator()
@@ -197,6 +256,17 @@ pub fn check<'x>(
             let domain = signature.map_or("", |s| s.d.as_str());
             let selector = signature.map_or("", |s| s.s.as_str());
             let (mut result, mut reason) = reason(output.result(), domain, selector, dns);
+            // mail-auth accepts some malformed signatures (RFC 6376 §3.5, RFC 8301): those are
+            // permanent errors whatever the cryptography says.
+            let at = written.iter().position(|(d, s, _)| d.eq_ignore_ascii_case(domain) && s.eq_ignore_ascii_case(selector));
+            let mut problems = at
+                .map(|at| strict_problems(written.remove(at).2, SignatureHeader::Dkim))
+                .unwrap_or_default();
+            problems.extend(key_problems(dns, selector, domain));
+            if !problems.is_empty() && matches!(result, "pass" | "neutral" | "fail") {
+                result = "permerror";
+                reason = format!("the signature cannot be valid: {}", problems.join("; "));
+            }
             let mut expired_since_arrival = false;
             if let (DkimResult::Neutral(Error::Dkim(DkimError::SignatureExpired)), Some(signature)) = (output.result(), signature) {
                 let expiry = i64::try_from(signature.x).unwrap_or(i64::MAX);

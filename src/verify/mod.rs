@@ -108,11 +108,13 @@ pub fn verify_report(
             },
         )
     });
+    // The signature headers as written, for the checks mail-auth is lenient about.
+    let headers = spamwhy_headers::split_header_block(bytes);
     let dkim_outcome = message
         .as_ref()
-        .map(|message| dkim::check(verifier, &cache, dns, message, report));
+        .map(|message| dkim::check(verifier, &cache, dns, message, report, &headers));
     if let Some(message) = &message {
-        verification.arc = arc::check(verifier, &cache, message);
+        verification.arc = arc::check(verifier, &cache, message, &headers);
     }
     if let (Some(message), Some(dkim_outcome)) = (&message, &dkim_outcome) {
         verification.dmarc = dmarc::check(

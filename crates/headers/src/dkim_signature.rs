@@ -534,3 +534,148 @@ mod tests {
         }
     }
 }
+
+/// Which signature header a tag-list belongs to, for [`strict_problems`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureHeader {
+    Dkim,
+    ArcMessageSignature,
+    ArcSeal,
+}
+
+/// What makes a signature invalid under RFC 6376 (and RFC 8617 for ARC, RFC 8301 for the
+/// algorithm), beyond what [`parse_tag_list`] tolerates: an empty tag between `;;`, a tag
+/// given twice, a missing required tag (names are case-sensitive: `D=` is not `d=`), a
+/// DKIM version other than 1, `rsa-sha1`, a query method other than `dns/txt`, a signed
+/// header list without From, an ARC-Message-Signature that signs ARC-Seal, an ARC-Seal with
+/// `h=`. Empty when the signature is well-formed.
+pub fn strict_problems(value: &str, header: SignatureHeader) -> Vec<String> {
+    let mut problems = Vec::new();
+    let segments: Vec<&str> = value.split(';').collect();
+    let last = segments.len().saturating_sub(1);
+    if segments
+        .iter()
+        .enumerate()
+        .any(|(n, s)| n < last && s.trim_matches(is_wsp).is_empty())
+    {
+        problems.push("an empty tag (`;;`)".to_owned());
+    }
+    let tags = match parse_tag_list(value) {
+        Ok(tags) => tags,
+        Err(e) => {
+            problems.push(e.message);
+            return problems;
+        }
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for (name, _) in &tags {
+        if seen.contains(&name.as_str()) {
+            problems.push(format!("the tag `{name}=` appears twice"));
+        } else {
+            seen.push(name);
+        }
+    }
+    let value_of = |name: &str| {
+        tags.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let required: &[&str] = match header {
+        SignatureHeader::Dkim => &["v", "a", "b", "bh", "d", "h", "s"],
+        SignatureHeader::ArcMessageSignature => &["i", "a", "b", "bh", "d", "h", "s"],
+        SignatureHeader::ArcSeal => &["i", "a", "b", "cv", "d", "s"],
+    };
+    for name in required {
+        if value_of(name).is_none() {
+            problems.push(format!("the required tag `{name}=` is missing"));
+        }
+    }
+    if header == SignatureHeader::Dkim
+        && let Some(version) = value_of("v")
+        && version != "1"
+    {
+        problems.push(format!("`v={version}` is not DKIM version 1"));
+    }
+    if value_of("a").is_some_and(|a| a.eq_ignore_ascii_case("rsa-sha1")) {
+        problems.push("`a=rsa-sha1`, which RFC 8301 says verifiers must not accept".to_owned());
+    }
+    if let Some(query) = value_of("q")
+        && !query.split(':').any(|q| q.eq_ignore_ascii_case("dns/txt"))
+    {
+        problems.push(format!("`q={query}` is not the dns/txt query method"));
+    }
+    let signed: Vec<String> = value_of("h")
+        .map(|h| {
+            h.split(':')
+                .map(|n| n.trim().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    match header {
+        SignatureHeader::Dkim if value_of("h").is_some() && !signed.iter().any(|n| n == "from") => {
+            problems.push("the signed headers (`h=`) do not include From".to_owned());
+        }
+        SignatureHeader::ArcMessageSignature if signed.iter().any(|n| n == "arc-seal") => {
+            problems.push(
+                "the ARC-Message-Signature signs ARC-Seal, which RFC 8617 forbids".to_owned(),
+            );
+        }
+        SignatureHeader::ArcSeal if value_of("h").is_some() => {
+            problems.push("an ARC-Seal must not have an `h=` tag".to_owned());
+        }
+        _ => {}
+    }
+    problems
+}
+
+#[cfg(test)]
+mod strict_tests {
+    use super::*;
+
+    const GOOD: &str = "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=s1; h=from:to:subject; bh=abc=; b=def=";
+
+    #[test]
+    fn well_formed_signatures_have_no_problems() {
+        assert!(strict_problems(GOOD, SignatureHeader::Dkim).is_empty());
+        assert!(
+            strict_problems(
+                "i=1; a=rsa-sha256; cv=none; d=example.org; s=arc; t=1; b=xyz;",
+                SignatureHeader::ArcSeal
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn each_rule_is_found() {
+        let cases = [
+            (GOOD.replace("v=1", "v=2"), "version"),
+            (GOOD.replace("rsa-sha256", "rsa-sha1"), "RFC 8301"),
+            (GOOD.replace("h=from:to", "h=to"), "From"),
+            (
+                GOOD.replace("d=example.com", "D=example.com"),
+                "`d=` is missing",
+            ),
+            (format!("{GOOD}; s=s2"), "twice"),
+            (GOOD.replace("; s=s1;", "; s=s1;;"), "empty tag"),
+            (format!("{GOOD}; q=http/json"), "dns/txt"),
+        ];
+        for (value, words) in cases {
+            let problems = strict_problems(&value, SignatureHeader::Dkim);
+            assert!(
+                problems.iter().any(|p| p.contains(words)),
+                "{value}: {problems:?}"
+            );
+        }
+        let seal = strict_problems(
+            "i=1; a=rsa-sha256; cv=none; d=x.example; s=a; h=from; b=x",
+            SignatureHeader::ArcSeal,
+        );
+        assert!(seal.iter().any(|p| p.contains("h=")), "{seal:?}");
+        let ams = strict_problems(
+            "i=1; a=rsa-sha256; d=x.example; s=a; h=from:arc-seal; bh=x; b=y",
+            SignatureHeader::ArcMessageSignature,
+        );
+        assert!(ams.iter().any(|p| p.contains("ARC-Seal")), "{ams:?}");
+    }
+}
