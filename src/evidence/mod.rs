@@ -177,6 +177,13 @@ impl VerdictBuilder {
         });
     }
 
+    /// Every `(name, value)` pair as a detail, in order.
+    pub fn details(&mut self, pairs: impl IntoIterator<Item = (String, String)>) {
+        for (name, value) in pairs {
+            self.detail(&name, value);
+        }
+    }
+
     /// Adds a rule, or fills in what an earlier mention of the same rule lacked (a name from
     /// `tests=` and its points from the report table).
     pub fn rule(

@@ -107,9 +107,7 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                         }
                         builder.detail(key, value.to_string());
                     }
-                    for (key, value) in details.other {
-                        builder.detail(&key, value);
-                    }
+                    builder.details(details.other);
                 }
                 Err(e) => builder.error(field, &e),
             },

@@ -72,18 +72,14 @@ fn gmx(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                     } else if let Some(reason) = result.reason {
                         builder.detail("reason", reason);
                     }
-                    for (key, value) in result.fields {
-                        builder.detail(&key, value);
-                    }
+                    builder.details(result.fields);
                 }
                 Err(e) => builder.error(field, &e),
             }
         } else if name.ends_with("filterresults") {
             match parse_ui_filterresults(&field.value) {
                 Ok(items) => {
-                    for (key, value) in items {
-                        builder.detail(&key, value);
-                    }
+                    builder.details(items);
                 }
                 Err(e) => builder.error(field, &e),
             }

@@ -34,18 +34,14 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
                     for test in spam.report {
                         builder.rule(&test.name, test.score, None, Vec::new());
                     }
-                    for (key, value) in spam.other {
-                        builder.detail(&key, value);
-                    }
+                    builder.details(spam.other);
                 }
                 Err(e) => builder.error(field, &e),
             }
         } else if name.ends_with("-version") {
             match parse_pmx_version(&field.value) {
                 Ok(items) => {
-                    for (key, value) in items {
-                        builder.detail(&key, value);
-                    }
+                    builder.details(items);
                 }
                 Err(e) => builder.error(field, &e),
             }

@@ -44,26 +44,7 @@ pub fn explain(name: &str, width: usize) -> String {
             )
         );
         if let Some(cause) = t.cause.map(knowledge::cause) {
-            let fault = crate::diagnose::rule_fault(cause.fault, &cause.id, None);
-            let _ = writeln!(
-                out,
-                "{}",
-                wrap(
-                    &format!(
-                        "Cause: {} ({}); whose to fix: {}",
-                        cause.title,
-                        cause.id,
-                        fault.id()
-                    ),
-                    "  ",
-                    width
-                )
-            );
-            let _ = writeln!(
-                out,
-                "{}",
-                wrap(&format!("Fix: {}", cause.fix.trim()), "  ", width)
-            );
+            write_cause(&mut out, cause, width, false);
         }
         return out;
     }
@@ -136,45 +117,38 @@ pub fn explain(name: &str, width: usize) -> String {
         }
         (None, None) => knowledge::cause("unknown"),
     };
+    write_cause(&mut out, cause, width, true);
+    out
+}
+
+/// The cause a rule points to, whose it is to fix, and the fix; with `full`, also its
+/// checklist section and what it means.
+fn write_cause(out: &mut String, cause: &knowledge::Cause, width: usize, full: bool) {
     let fault = crate::diagnose::rule_fault(cause.fault, &cause.id, None);
+    let line = |text: String| wrap(&text, "  ", width);
     let _ = writeln!(
         out,
         "{}",
-        wrap(
-            &format!(
-                "Cause: {} ({}); whose to fix: {}",
-                cause.title,
-                cause.id,
-                fault.id()
-            ),
-            "  ",
-            width
-        )
+        line(format!(
+            "Cause: {} ({}); whose to fix: {}",
+            cause.title,
+            cause.id,
+            fault.id()
+        ))
     );
-    if !cause.checklist_section.is_empty() {
+    if full {
+        if !cause.checklist_section.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}",
+                line(format!("Checklist section: {}", cause.checklist_section))
+            );
+        }
         let _ = writeln!(
             out,
             "{}",
-            wrap(
-                &format!("Checklist section: {}", cause.checklist_section),
-                "  ",
-                width
-            )
+            line(format!("What it means: {}", cause.explanation.trim()))
         );
     }
-    let _ = writeln!(
-        out,
-        "{}",
-        wrap(
-            &format!("What it means: {}", cause.explanation.trim()),
-            "  ",
-            width
-        )
-    );
-    let _ = writeln!(
-        out,
-        "{}",
-        wrap(&format!("Fix: {}", cause.fix.trim()), "  ", width)
-    );
-    out
+    let _ = writeln!(out, "{}", line(format!("Fix: {}", cause.fix.trim())));
 }
