@@ -9,14 +9,7 @@ use crate::report::Report;
 pub fn render(report: &Report, width: usize) -> String {
     let story = tell(report);
     let mut out = String::new();
-    let wrap = |text: &str, indent: &str| -> String {
-        // Never break at a hyphen: host names must stay whole to be copied.
-        let options = textwrap::Options::new(width.max(40))
-            .initial_indent(indent)
-            .subsequent_indent(indent)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
-        textwrap::fill(&terminal_safe(text), options)
-    };
+    let wrap = |text: &str, indent: &str| super::wrap(text, indent, width);
     let _ = writeln!(out, "{}", wrap(&format!("About {}", report.source), ""));
     if let Some(subject) = &report.message.subject {
         let _ = writeln!(out, "{}", wrap(&format!("(subject: \"{subject}\")"), ""));

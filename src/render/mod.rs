@@ -82,6 +82,16 @@ pub fn filter_name(id: &str) -> &str {
 
 pub use crate::report::format_points;
 
+/// Text filled to `width` columns (at least 40) behind `indent`, with control characters
+/// escaped; never broken at a hyphen, so host names stay whole to be copied.
+pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let options = textwrap::Options::new(width.max(40))
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(&escape::terminal_safe(text), options)
+}
+
 /// An authentication result's properties, reason and comment as `key=value` words.
 pub fn auth_details(entry: &crate::report::AuthenticationEntry) -> Vec<String> {
     let mut details: Vec<String> = entry

@@ -5,12 +5,7 @@ use std::fmt::Write;
 use super::escape::terminal_safe;
 use crate::knowledge::{self, RuleSet};
 
-fn wrap(text: &str, indent: &str, width: usize) -> String {
-    let options = textwrap::Options::new(width.max(40))
-        .initial_indent(indent)
-        .subsequent_indent(indent);
-    textwrap::fill(text, options)
-}
+use super::wrap;
 
 pub fn explain(name: &str, width: usize) -> String {
     let name = terminal_safe(name);

@@ -140,11 +140,7 @@ pub fn render(report: &Report, options: TextOptions) -> String {
 }
 
 pub(super) fn wrap(text: &str, indent: &str, width: u16) -> String {
-    let options = textwrap::Options::new(usize::from(width).max(40))
-        .initial_indent(indent)
-        .subsequent_indent(indent)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    textwrap::fill(&safe(text), options)
+    super::wrap(text, indent, usize::from(width))
 }
 
 /// The ranked causes: what the sender can fix, then the recipient's own noise, then what
