@@ -128,11 +128,11 @@ enum Done {
 fn process(
     position: &Position,
     bytes: &[u8],
-    options: &Context,
+    context: &Context,
     jsonl: bool,
 ) -> Result<Analysed, String> {
     let run = || -> Result<Analysed, String> {
-        let report = analyze_with(&position.path, bytes, options).map_err(|e| e.to_string())?;
+        let report = analyze_with(&position.path, bytes, context).map_err(|e| e.to_string())?;
         let line = jsonl.then(|| jsonl_line(&report, position));
         Ok(Analysed {
             line,
@@ -213,7 +213,7 @@ impl Writer<'_> {
 /// Runs a batch over `inputs`, writing JSON lines (when asked) to `out`.
 pub fn run(
     inputs: &mut [BatchInput],
-    options: &Context,
+    context: &Context,
     batch: &BatchOptions,
     out: &mut dyn Write,
     observer: &mut dyn Observer,
@@ -228,9 +228,9 @@ pub fn run(
         handled: 0,
     };
     if batch.threads <= 1 {
-        run_sequential(inputs, options, batch, &counter, &mut writer)?;
+        run_sequential(inputs, context, batch, &counter, &mut writer)?;
     } else {
-        run_parallel(inputs, options, batch, &counter, &mut writer)?;
+        run_parallel(inputs, context, batch, &counter, &mut writer)?;
     }
     writer.out.flush()?;
     Ok(Outcome {
@@ -240,14 +240,14 @@ pub fn run(
 }
 
 /// The item, analysed here (for messages).
-fn settle(item: Item<'_>, options: &Context, jsonl: bool) -> Done {
+fn settle(item: Item<'_>, context: &Context, jsonl: bool) -> Done {
     match item {
         Item::Input { name, kind } => Done::Input {
             name: name.to_owned(),
             kind: kind.id(),
         },
         Item::Message { position, bytes } => {
-            let result = process(&position, bytes, options, jsonl);
+            let result = process(&position, bytes, context, jsonl);
             Done::Message { position, result }
         }
         Item::Failure { position, error } => Done::Failure { position, error },
@@ -261,14 +261,14 @@ fn settle(item: Item<'_>, options: &Context, jsonl: bool) -> Done {
 
 fn run_sequential(
     inputs: &mut [BatchInput],
-    options: &Context,
+    context: &Context,
     batch: &BatchOptions,
     counter: &Arc<AtomicU64>,
     writer: &mut Writer<'_>,
 ) -> io::Result<()> {
     let mut result = Ok(());
     read::read_all(inputs, counter, &mut |item| {
-        result = writer.accept(settle(item, options, batch.jsonl));
+        result = writer.accept(settle(item, context, batch.jsonl));
         result.is_ok()
     });
     result
@@ -321,7 +321,7 @@ struct Job {
 
 fn run_parallel(
     inputs: &mut [BatchInput],
-    options: &Context,
+    context: &Context,
     batch: &BatchOptions,
     counter: &Arc<AtomicU64>,
     writer: &mut Writer<'_>,
@@ -361,7 +361,7 @@ fn run_parallel(
                             if !budget.take(0) {
                                 return false;
                             }
-                            let done = settle(other, options, jsonl);
+                            let done = settle(other, context, jsonl);
                             done_tx.send((this, 0, done)).is_ok()
                         }
                     }
@@ -374,7 +374,7 @@ fn run_parallel(
             let done_tx = done_tx.clone();
             scope.spawn(move || {
                 for job in job_rx {
-                    let result = process(&job.position, &job.bytes, options, jsonl);
+                    let result = process(&job.position, &job.bytes, context, jsonl);
                     let size = job.bytes.len();
                     drop(job.bytes);
                     let done = Done::Message {
