@@ -140,6 +140,54 @@ fn spf_results_follow_the_record() {
 }
 
 #[test]
+fn domain_specs_with_colons_and_slashes_are_looked_up() {
+    // ':' and '/' are legal in an SPF domain-spec (RFC 7208 §7.1); mail-auth's own parser
+    // refuses them, spamwhy's does not.
+    let keys = Keys::generate(KeySize::Rsa2048);
+    let zone = keys.zone("v=spf1 a:foo:bar/baz.example/24 -all", None)
+        + "foo:bar/baz.example. IN A 192.0.2.1\n";
+    let spf = verify(&signed_message(&keys), &zone).spf.unwrap();
+    assert_eq!(spf.result, "pass", "{}", spf.reason);
+}
+
+#[test]
+fn more_than_two_void_lookups_is_a_permanent_error() {
+    let keys = Keys::generate(KeySize::Rsa2048);
+    let message = signed_message(&keys);
+    let gone = "gone1.example. NXDOMAIN\ngone2.example. A NODATA\ngone3.example. MX NODATA\n";
+    for (spf, expected) in [
+        // Two void lookups are tolerated.
+        (
+            "v=spf1 a:gone1.example a:gone2.example ip4:192.0.2.0/24 -all",
+            "pass",
+        ),
+        // The third ends the evaluation (RFC 7208 §4.6.4).
+        (
+            "v=spf1 a:gone1.example exists:gone2.example mx:gone3.example ip4:192.0.2.0/24 -all",
+            "permerror",
+        ),
+        // A match before the third void lookup stands.
+        (
+            "v=spf1 ip4:192.0.2.0/24 a:gone1.example a:gone2.example mx:gone3.example -all",
+            "pass",
+        ),
+    ] {
+        let spf = verify(&message, &(keys.zone(spf, None) + gone))
+            .spf
+            .unwrap();
+        assert_eq!(spf.result, expected, "{spf:?}");
+        if expected == "permerror" {
+            assert!(
+                spf.reason
+                    .contains("3 names that do not exist or have no records (gone1.example, gone2.example, gone3.example)"),
+                "{}",
+                spf.reason
+            );
+        }
+    }
+}
+
+#[test]
 fn two_spf_records_are_a_permanent_error() {
     let keys = Keys::generate(KeySize::Rsa2048);
     let zone = keys.zone(SPF_PASS, None) + &format!("{DOMAIN}. IN TXT \"v=spf1 -all\"\n");

@@ -5,16 +5,17 @@
 //! with the temporary error a real failure would give.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use mail_auth::dkim::{AtpsRecord, DkimReportRecord, DomainKey};
 use mail_auth::dmarc::DmarcRecord;
 use mail_auth::dns::TxtRecordParser;
 use mail_auth::hickory_resolver::proto::op::ResponseCode;
-use mail_auth::spf::SpfRecord;
 use mail_auth::{
     DnsCache, DnsError, DnssecStatus, Error, Mx, Negative, RecordSet, ResolverCache, TxtRecord,
 };
@@ -69,24 +70,69 @@ fn negative(answer: &Answer) -> Option<Negative> {
     }
 }
 
+/// The names whose address or MX lookups found nothing (NXDOMAIN or no records), in the
+/// order asked. RFC 7208 §4.6.4 limits an SPF evaluation to two such "void lookups";
+/// mail-auth keeps no count, so the caches keep it for the SPF check to apply.
+#[derive(Default)]
+struct VoidLookups(RefCell<Vec<String>>);
+
+impl VoidLookups {
+    fn note(&self, name: &str) {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        let mut names = self.0.borrow_mut();
+        // `exists` asks A and then AAAA for one name: one void lookup, not two.
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+}
+
+/// Whether an answer counts as a void lookup.
+trait Void {
+    fn is_void(&self) -> bool;
+}
+
+impl<T> Void for Lookup<T> {
+    fn is_void(&self) -> bool {
+        self.as_ref()
+            .is_err_and(|n| matches!(n.code, ResponseCode::NXDomain | ResponseCode::NoError))
+            || self.as_ref().is_ok_and(|set| set.records.is_empty())
+    }
+}
+
+/// TXT lookups are for records (the SPF record itself, include and redirect targets, DKIM
+/// keys): a missing one is an error of its own, not a void lookup.
+impl Void for TxtRecord {
+    fn is_void(&self) -> bool {
+        false
+    }
+}
+
 /// A cache over one record type of the recorded DNS.
 pub struct Recorded<'a, F> {
     dns: &'a RecordedDns,
     /// The SMTP client being checked (SPF records are prepared for it).
     client: Option<IpAddr>,
     convert: F,
+    voids: Rc<VoidLookups>,
 }
 
 impl<K, V, F> ResolverCache<K, V> for Recorded<'_, F>
 where
     F: Fn(&RecordedDns, &str, Option<IpAddr>) -> Option<V>,
+    V: Void,
 {
     fn get<Q>(&self, name: &Q) -> Option<V>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        (self.convert)(self.dns, &key_name(name), self.client)
+        let name = key_name(name);
+        let answer = (self.convert)(self.dns, &name, self.client);
+        if answer.as_ref().is_some_and(Void::is_void) {
+            self.voids.note(&name);
+        }
+        answer
     }
 
     fn remove<Q>(&self, _: &Q) -> Option<V>
@@ -134,6 +180,7 @@ pub struct OfflineCache<'a> {
     ipv4: Recorded<'a, Convert<Lookup<Ipv4Addr>>>,
     ipv6: Recorded<'a, Convert<Lookup<Ipv6Addr>>>,
     ptr: PtrAnswers,
+    voids: Rc<VoidLookups>,
 }
 
 impl<'a> OfflineCache<'a> {
@@ -161,29 +208,45 @@ impl<'a> OfflineCache<'a> {
                 Some((*ip, value))
             })
             .collect();
+        let voids = Rc::new(VoidLookups::default());
         OfflineCache {
             txt: Recorded {
                 dns,
                 client,
                 convert: txt,
+                voids: Rc::clone(&voids),
             },
             mx: Recorded {
                 dns,
                 client,
                 convert: mx,
+                voids: Rc::clone(&voids),
             },
             ipv4: Recorded {
                 dns,
                 client,
                 convert: ipv4,
+                voids: Rc::clone(&voids),
             },
             ipv6: Recorded {
                 dns,
                 client,
                 convert: ipv6,
+                voids: Rc::clone(&voids),
             },
             ptr: PtrAnswers(ptr),
+            voids,
         }
+    }
+
+    /// Starts a fresh count of void lookups (before one SPF evaluation).
+    pub fn reset_void_lookups(&self) {
+        self.voids.0.borrow_mut().clear();
+    }
+
+    /// The names that were void lookups since the last reset.
+    pub fn void_lookups(&self) -> Vec<String> {
+        self.voids.0.borrow().clone()
     }
 }
 
@@ -264,9 +327,9 @@ fn txt(dns: &RecordedDns, name: &str, client: Option<IpAddr>) -> Option<TxtRecor
         match spf.as_slice() {
             [] => TxtRecord::Error(Error::Dns(DnsError::InvalidRecordType)),
             // RFC 7208 §4.5: more than one SPF record is a permanent error, and so is a
-            // record that breaks the grammar (mail-auth's own parser is more lenient).
-            [one] => match super::spf_record::check(&String::from_utf8_lossy(one), client) {
-                Ok(checked) => SpfRecord::parse_records(&[checked.into_bytes()]).into(),
+            // record that breaks the grammar (parsed here, not by mail-auth: see spf_record).
+            [one] => match super::spf_record::parse(&String::from_utf8_lossy(one), client) {
+                Ok(record) => record.into(),
                 Err(_) => TxtRecord::Error(Error::Parse),
             },
             _ => TxtRecord::Error(Error::Parse),

@@ -61,7 +61,7 @@ pub fn spf_record(dns: &RecordedDns, domain: &str) -> Option<String> {
 }
 
 fn reason(
-    result: SpfResult,
+    evaluation: &Evaluation,
     domain: &str,
     ip: IpAddr,
     record: Option<&str>,
@@ -75,7 +75,7 @@ fn reason(
             .count(),
         _ => 0,
     };
-    match result {
+    match evaluation.result {
         SpfResult::Pass => format!("{domain}'s SPF record authorises {ip}"),
         SpfResult::Fail => {
             format!("{domain}'s SPF record does not list {ip} and ends in -all (hard fail)")
@@ -109,11 +109,16 @@ fn reason(
         SpfResult::TempError => format!(
             "a DNS lookup for {domain}'s SPF evaluation failed temporarily (recorded as a server failure or timeout)"
         ),
+        SpfResult::PermError if !evaluation.too_many_voids.is_empty() => format!(
+            "{domain}'s SPF evaluation looked up {} names that do not exist or have no records ({}); more than {MAX_VOID_LOOKUPS} such void lookups is a permanent error",
+            evaluation.too_many_voids.len(),
+            evaluation.too_many_voids.join(", ")
+        ),
         SpfResult::PermError if spf_count > 1 => {
             format!("{domain} publishes {spf_count} SPF records; exactly one is allowed")
         }
         SpfResult::PermError => match record {
-            Some(record) => match crate::dns::spf_record::check(record, Some(ip)) {
+            Some(record) => match crate::dns::spf_record::parse(record, Some(ip)) {
                 Err(syntax) => format!("{domain}'s SPF record breaks the SPF grammar: {syntax}"),
                 Ok(_) => format!(
                     "{domain}'s SPF record cannot be evaluated (a missing or broken include/redirect target, or more than 10 DNS-querying terms): {record}"
@@ -124,22 +129,41 @@ fn reason(
     }
 }
 
-/// `check_host` for one identity.
-fn run(
-    verifier: &Verifier,
-    cache: &OfflineCache<'_>,
-    params: SpfParameters<'_>,
-) -> (SpfResult, SpfOutput) {
-    match block_on(
+/// RFC 7208 §4.6.4: more void lookups than this in one evaluation is a `permerror`.
+const MAX_VOID_LOOKUPS: usize = 2;
+
+/// One `check_host` evaluation.
+struct Evaluation {
+    result: SpfResult,
+    output: SpfOutput,
+    /// Names whose lookups found nothing, when there were too many of them.
+    too_many_voids: Vec<String>,
+}
+
+/// `check_host` for one identity, with the void-lookup limit mail-auth does not apply.
+/// Evaluation stops at the first match, so every void lookup it made came before the
+/// result was known: had the limit been applied as they happened, the third would have
+/// ended the evaluation with `permerror`.
+fn run(verifier: &Verifier, cache: &OfflineCache<'_>, params: SpfParameters<'_>) -> Evaluation {
+    cache.reset_void_lookups();
+    let output = block_on(
         verifier
             .authenticator()
             .verify_spf(Parameters::new(params).with_cache(cache)),
-    ) {
-        Some(output) => (output.result(), output),
-        None => (
-            SpfResult::TempError,
-            SpfOutput::new(String::new()).with_result(SpfResult::TempError),
-        ),
+    )
+    .unwrap_or_else(|| SpfOutput::new(String::new()).with_result(SpfResult::TempError));
+    let voids = cache.void_lookups();
+    if voids.len() > MAX_VOID_LOOKUPS {
+        return Evaluation {
+            result: SpfResult::PermError,
+            output: output.with_result(SpfResult::PermError),
+            too_many_voids: voids,
+        };
+    }
+    Evaluation {
+        result: output.result(),
+        output,
+        too_many_voids: Vec::new(),
     }
 }
 
@@ -172,17 +196,18 @@ pub fn check_spf(
     let sender = mail_from
         .clone()
         .unwrap_or_else(|| format!("postmaster@{helo_name}"));
-    let (result, output) = run(
+    let evaluation = run(
         verifier,
         cache,
         SpfParameters::mail_from(input.ip, &helo_name, CHECKING_HOST, &sender),
     );
+    let result = evaluation.result;
     let record = spf_record(dns, &domain);
     let helo_identity = helo
         .as_deref()
         .filter(|h| h.contains('.') && crate::domain::parse_ip(h).is_none())
         .map(|helo| {
-            let (helo_result, _) = run(
+            let helo_evaluation = run(
                 verifier,
                 cache,
                 SpfParameters::helo(input.ip, helo, CHECKING_HOST),
@@ -190,12 +215,18 @@ pub fn check_spf(
             let helo_record = spf_record(dns, helo);
             SpfIdentity {
                 name: helo.to_owned(),
-                result: result_word(helo_result).to_owned(),
-                reason: reason(helo_result, helo, input.ip, helo_record.as_deref(), dns),
+                result: result_word(helo_evaluation.result).to_owned(),
+                reason: reason(
+                    &helo_evaluation,
+                    helo,
+                    input.ip,
+                    helo_record.as_deref(),
+                    dns,
+                ),
                 record: helo_record,
             }
         });
-    let result_text = if output.domain().is_empty() && result == SpfResult::TempError {
+    let result_text = if evaluation.output.domain().is_empty() && result == SpfResult::TempError {
         STUCK
     } else {
         result_word(result)
@@ -203,14 +234,14 @@ pub fn check_spf(
     SpfOutcome {
         check: SpfCheck {
             result: result_text.to_owned(),
-            reason: reason(result, &domain, input.ip, record.as_deref(), dns),
+            reason: reason(&evaluation, &domain, input.ip, record.as_deref(), dns),
             ip: input.ip.to_string(),
             mail_from,
             domain: domain.clone(),
             record,
             helo: helo_identity,
         },
-        output,
+        output: evaluation.output,
         domain,
     }
 }
