@@ -271,6 +271,7 @@ pub fn check<'x>(
             if let (DkimResult::Neutral(Error::Dkim(DkimError::SignatureExpired)), Some(signature)) = (output.result(), signature) {
                 let expiry = i64::try_from(signature.x).unwrap_or(i64::MAX);
                 // Without a Received date, the signing time stands in for the arrival.
+                let since = if arrived.is_some() { "the message arrived" } else { "it was signed (t=, the message shows no arrival time)" };
                 let arrived = arrived.or_else(|| (signature.t > 0).then(|| i64::try_from(signature.t).unwrap_or(0)));
                 if signature.t > 0 && signature.x < signature.t {
                     result = "permerror";
@@ -278,7 +279,7 @@ pub fn check<'x>(
                 } else if arrived.is_some_and(|at| at <= expiry) {
                     expired_since_arrival = true;
                     result = "neutral";
-                    reason = format!("the signature's expiry time (x={}) has passed since the message arrived; it was within its validity then and can no longer be re-checked", signature.x);
+                    reason = format!("the signature's expiry time (x={}) has passed since {since}; it was within its validity then and can no longer be re-checked", signature.x);
                 } else {
                     result = "fail";
                     reason = format!("the signature had already expired (x={}) when the message arrived", signature.x);
