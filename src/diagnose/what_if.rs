@@ -46,49 +46,9 @@ const RSPAMD_STOCK_SPAM_SCORE: f64 = 6.0;
 /// Tolerance for sums of points with up to six decimals.
 const EPSILON: f64 = 1e-9;
 
-/// `sender-content` causes whose rules test a definite property of the message.
-const STRUCTURAL_CONTENT: &[&str] = &[
-    "plain-text-part",
-    "unsubscribe-link",
-    "message-size",
-    "header-format",
-];
-
-/// Short names for causes, as in "fixing reverse DNS and SPF".
-const SHORT_NAMES: &[(&str, &str)] = &[
-    ("domain-name", "the sender's domain name"),
-    ("static-ip", "the home or dynamic sending address"),
-    ("blocklist", "the blocklist listing"),
-    ("reverse-dns", "reverse DNS"),
-    ("server-hostname", "the server's host name"),
-    ("ehlo-hostname", "the HELO name"),
-    ("port-25", "the server's reachability"),
-    ("postmaster", "the postmaster address"),
-    ("mx-record", "the MX record"),
-    ("spf", "SPF"),
-    ("tls", "TLS"),
-    ("greylisting", "the retries after greylisting"),
-    ("encryption", "encryption"),
-    ("dkim", "DKIM"),
-    ("outgoing-spam", "the outgoing spam"),
-    ("unsubscribe-link", "the unsubscribe link"),
-    ("message-size", "the message size"),
-    ("plain-text-part", "the missing plain-text part"),
-    ("dmarc", "DMARC"),
-    ("arc", "ARC"),
-    ("url-reputation", "the listed links"),
-    ("content", "the wording"),
-    ("bulk", "the mass-mail signs"),
-    ("header-format", "the header layout"),
-    ("sender-reputation", "the sender's reputation"),
-];
-
 /// A cause's short name, for sentences.
 pub fn short_name(cause: &str) -> &str {
-    SHORT_NAMES
-        .iter()
-        .find(|(id, _)| *id == cause)
-        .map_or(cause, |(_, name)| name)
+    &knowledge::cause(cause).short
 }
 
 /// Whether fixing a cause has a predictable effect that the sender controls; the reason
@@ -96,7 +56,7 @@ pub fn short_name(cause: &str) -> &str {
 fn counted(cause: &str, fault: &str) -> Result<(), &'static str> {
     match fault {
         "sender-setup" => Ok(()),
-        "sender-content" if STRUCTURAL_CONTENT.contains(&cause) => Ok(()),
+        "sender-content" if knowledge::cause(cause).structural => Ok(()),
         "sender-content" if cause == "content" => Err(
             "wording and learned (Bayes) scores come from the recipient's own training; rewriting the message has no predictable effect",
         ),

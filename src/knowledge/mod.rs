@@ -59,6 +59,8 @@ impl Fault {
 pub struct Cause {
     pub id: String,
     pub title: String,
+    /// The cause named inside a sentence ("fixing reverse DNS and SPF").
+    pub short: String,
     pub fault: Fault,
     /// The heading of the checklist section, empty when the cause is beyond the checklist.
     pub checklist_section: String,
@@ -70,6 +72,10 @@ pub struct Cause {
     /// How to say the message got this right, for the causes where that can be seen.
     #[serde(default)]
     pub passed: Option<String>,
+    /// A sender-content cause whose rules test a definite property of the message (a part,
+    /// a header, the size), so fixing it has a known effect.
+    #[serde(default)]
+    pub structural: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -486,7 +492,16 @@ mod tests {
         }
         for cause in causes() {
             assert!(
-                !cause.title.is_empty() && !cause.explanation.is_empty() && !cause.fix.is_empty(),
+                !cause.title.is_empty()
+                    && !cause.short.is_empty()
+                    && !cause.explanation.is_empty()
+                    && !cause.fix.is_empty(),
+                "{}",
+                cause.id
+            );
+            // Only sender-content causes can be structural ("what if" reads it for them).
+            assert!(
+                !cause.structural || cause.fault == Fault::SenderContent,
                 "{}",
                 cause.id
             );
