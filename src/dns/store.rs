@@ -199,6 +199,29 @@ mod tests {
     }
 
     #[test]
+    fn escaped_names_answer_lookups_for_their_plain_bytes() {
+        // rfc7208-tests macro-mania-in-domain: the owner name has two spaces, dig writes `\032`.
+        let dns = RecordedDns::parse(
+            "macro%percent\\032\\032space%20url-space.example.com. 300 IN A 1.2.3.4\n",
+        )
+        .unwrap();
+        assert_eq!(
+            dns.lookup(
+                "macro%percent  space%20url-space.example.com.",
+                &RecordType::A
+            ),
+            Answer::Records(vec![RData::A([1, 2, 3, 4].into())])
+        );
+        assert_eq!(
+            dns.lookup(
+                "macro%percent space%20url-space.example.com.",
+                &RecordType::A
+            ),
+            Answer::NxDomain { listed: false }
+        );
+    }
+
+    #[test]
     fn cname_loops_are_a_failure_not_a_hang() {
         let dns =
             RecordedDns::parse("a.example. IN CNAME b.example.\nb.example. IN CNAME a.example.\n")

@@ -16,6 +16,11 @@
 //! Owner names may be absolute (trailing dot), relative to `$ORIGIN`, `@`, or blank (the
 //! previous owner); TTL and class are optional in either order; parentheses continue a
 //! record over several lines; `;` starts a comment outside quotes.
+//!
+//! Names take RFC 1035 §5.1 escapes, as dig prints them: `\X` is the character X (so `\ `,
+//! `\;`, `\(` stay inside the name) and `\DDD` the byte with decimal value DDD. Names here
+//! are plain strings, so a name whose bytes are not UTF-8, or with an escaped dot inside a
+//! label (`\.`, `\046`), is an error on its line rather than a different name.
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -204,9 +209,10 @@ impl fmt::Display for ZoneError {
 
 const DEFAULT_TTL: u32 = 3600;
 
-/// Lowercases a name and gives it a trailing dot.
+/// Lowercases a name and gives it a trailing dot. Nothing is trimmed: a space can be part
+/// of a name (`\032` in a file), and lookups must match it byte for byte.
 pub fn fqdn(name: &str) -> String {
-    let mut name = name.trim().to_ascii_lowercase();
+    let mut name = name.to_ascii_lowercase();
     if !name.ends_with('.') {
         name.push('.');
     }
@@ -300,11 +306,15 @@ fn logical_lines(text: &str) -> Result<Vec<(usize, bool, Vec<Token>)>, ZoneError
                     tokens.push(Token::Quoted(bytes));
                 }
                 c => {
+                    // The word keeps its escapes as written; only names decode them
+                    // (`decode_name`), so addresses, numbers and keywords read as before.
                     let mut word = String::from(c);
+                    let mut escaped = c == '\\';
                     while let Some(&(_, next)) = chars.peek() {
-                        if matches!(next, ' ' | '\t' | '\r' | ';' | '(' | ')' | '"') {
+                        if !escaped && matches!(next, ' ' | '\t' | '\r' | ';' | '(' | ')' | '"') {
                             break;
                         }
+                        escaped = !escaped && next == '\\';
                         word.push(next);
                         chars.next();
                     }
@@ -339,7 +349,7 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, ZoneError> {
                 .get(1)
                 .and_then(Token::word)
                 .ok_or_else(|| error("$ORIGIN needs a name".to_owned()))?;
-            origin = Some(fqdn(name));
+            origin = Some(fqdn(&decode_name(name).map_err(error)?));
             continue;
         }
         if first.eq_ignore_ascii_case("$TTL") {
@@ -360,8 +370,7 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, ZoneError> {
                 .ok_or_else(|| error("a record with no owner name and none before it".to_owned()))?
         } else {
             rest = &rest[1..];
-            absolute(first, origin.as_deref())
-                .ok_or_else(|| error(format!("`{first}` is relative but no $ORIGIN is set")))?
+            absolute(first, origin.as_deref()).map_err(error)?
         };
         previous_owner = Some(owner.clone());
 
@@ -414,14 +423,81 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, ZoneError> {
     Ok(entries)
 }
 
-fn absolute(name: &str, origin: Option<&str>) -> Option<String> {
-    if name == "@" {
-        return origin.map(str::to_owned);
+/// The absolute, lowercase name a word of the file stands for.
+fn absolute(word: &str, origin: Option<&str>) -> Result<String, String> {
+    let relative_error = || format!("`{word}` is relative but no $ORIGIN is set");
+    if word == "@" {
+        return origin.map(str::to_owned).ok_or_else(relative_error);
     }
+    let name = decode_name(word)?;
+    // Every dot left after decoding separates labels: escaped dots are refused.
     if name.ends_with('.') {
-        return Some(fqdn(name));
+        return Ok(fqdn(&name));
     }
-    origin.map(|origin| fqdn(&format!("{name}.{origin}")))
+    origin
+        .map(|origin| fqdn(&format!("{name}.{origin}")))
+        .ok_or_else(relative_error)
+}
+
+/// Decodes the RFC 1035 §5.1 escapes of a name as written: `\X` is X, `\DDD` a byte.
+fn decode_name(word: &str) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(word.len());
+    let mut chars = word.chars().peekable();
+    let mut buf = [0; 4];
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        let mut digits = String::new();
+        while digits.len() < 3 && chars.peek().is_some_and(char::is_ascii_digit) {
+            digits.extend(chars.next());
+        }
+        let byte = if digits.is_empty() {
+            match chars.next() {
+                Some(escaped) if escaped.is_ascii() => escaped as u8,
+                Some(escaped) => {
+                    bytes.extend_from_slice(escaped.encode_utf8(&mut buf).as_bytes());
+                    continue;
+                }
+                None => return Err(format!("`{word}` ends in a lone `\\`")),
+            }
+        } else {
+            digits
+                .parse::<u8>()
+                .map_err(|_| format!("escape `\\{digits}` in `{word}` is not a byte (0-255)"))?
+        };
+        if byte == b'.' {
+            return Err(format!(
+                "`{word}` has an escaped dot inside a label, which spamwhy cannot look up (its names are dot-separated text)"
+            ));
+        }
+        bytes.push(byte);
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| format!("`{word}` is not a name spamwhy can look up: its bytes are not UTF-8"))
+}
+
+/// Writes a name so that `decode_name` reads it back: space, control and non-ASCII bytes
+/// as `\DDD`, the characters the tokenizer treats specially as `\X`.
+fn escape_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (index, &byte) in name.as_bytes().iter().enumerate() {
+        match byte {
+            b'"' | b';' | b'(' | b')' | b'\\' => {
+                out.push('\\');
+                out.push(byte as char);
+            }
+            // A leading `@` would be the origin, a leading `$` a directive.
+            b'@' | b'$' if index == 0 => {
+                out.push('\\');
+                out.push(byte as char);
+            }
+            0x21..=0x7e => out.push(byte as char),
+            _ => out.push_str(&format!("\\{byte:03}")),
+        }
+    }
+    out
 }
 
 fn rdata(record_type: &RecordType, data: &[Token], origin: Option<&str>) -> Result<RData, String> {
@@ -432,9 +508,7 @@ fn rdata(record_type: &RecordType, data: &[Token], origin: Option<&str>) -> Resu
             _ => Err(format!("{record_type} needs one {what}")),
         }
     };
-    let name = |word: &str| {
-        absolute(word, origin).ok_or_else(|| format!("`{word}` is relative but no $ORIGIN is set"))
-    };
+    let name = |word: &str| absolute(word, origin);
     Ok(match record_type {
         RecordType::A => {
             let word = one("IPv4 address")?;
@@ -496,14 +570,22 @@ pub fn write(entries: &[Entry]) -> String {
                     RData::Other(_) => continue,
                     data => data.record_type(),
                 };
-                format!("{name}\t{ttl}\tIN\t{record_type}\t{data}")
+                let data = match data {
+                    RData::Mx {
+                        preference,
+                        exchange,
+                    } => format!("{preference} {}", escape_name(exchange)),
+                    RData::Ptr(target) | RData::Cname(target) => escape_name(target),
+                    data => data.to_string(),
+                };
+                format!("{}\t{ttl}\tIN\t{record_type}\t{data}", escape_name(name))
             }
-            Entry::NxDomain { name } => format!("{name}\tNXDOMAIN"),
+            Entry::NxDomain { name } => format!("{}\tNXDOMAIN", escape_name(name)),
             Entry::Negative {
                 name,
                 record_type,
                 answer,
-            } => format!("{name}\t{record_type}\t{}", answer.keyword()),
+            } => format!("{}\t{record_type}\t{}", escape_name(name), answer.keyword()),
         };
         out.push_str(&line);
         out.push('\n');
@@ -611,5 +693,120 @@ mod tests {
         let text = "a.example. 300 IN TXT \"x\\\"y\" \"\\200z\"\nb.example. NXDOMAIN\nc.example. MX SERVFAIL\nd.example. 60 IN MX 5 mx.example.\n";
         let entries = parse(text).unwrap();
         assert_eq!(parse(&write(&entries)).unwrap(), entries);
+
+        // Names with the bytes the writer must escape, as mail-auth would ask for them.
+        let awkward = [
+            "two  spaces;semi.example.",
+            "@at.example.",
+            "$dollar.example.",
+            "q\"p(a)r\\b.example.",
+            "tab\there.caf\u{e9}.example.",
+        ];
+        let entries: Vec<Entry> = awkward
+            .iter()
+            .map(|name| Entry::Record {
+                name: (*name).to_owned(),
+                ttl: 60,
+                data: RData::Cname((*name).to_owned()),
+            })
+            .chain([
+                Entry::Record {
+                    name: "mx.example.".into(),
+                    ttl: 60,
+                    data: RData::Mx {
+                        preference: 10,
+                        exchange: awkward[0].into(),
+                    },
+                },
+                Entry::Record {
+                    name: "4.3.2.1.in-addr.arpa.".into(),
+                    ttl: 60,
+                    data: RData::Ptr(awkward[1].into()),
+                },
+                Entry::NxDomain {
+                    name: awkward[2].into(),
+                },
+                Entry::Negative {
+                    name: awkward[3].into(),
+                    record_type: RecordType::Txt,
+                    answer: Negative::Timeout,
+                },
+            ])
+            .collect();
+        let written = write(&entries);
+        assert!(
+            written.starts_with("two\\032\\032spaces\\;semi.example.\t60\tIN\tCNAME\ttwo\\032\\032spaces\\;semi.example.\n"),
+            "{written}"
+        );
+        assert!(written.contains("\\@at.example."), "{written}");
+        assert!(
+            written.contains("tab\\009here.caf\\195\\169.example."),
+            "{written}"
+        );
+        assert_eq!(parse(&written).unwrap(), entries);
+    }
+
+    #[test]
+    fn escaped_names_as_dig_prints_them() {
+        let text = "macro%percent\\032\\032space%20url-space.example.com. 300 IN A 1.2.3.4\n\
+                    semi\\;colon\\ paren\\(.example. 60 IN MX 10 caf\\195\\169\\\\.example.\n\
+                    $ORIGIN We\\032Ird.example.\n\
+                    \\@ IN PTR \\$x\n\
+                    txt IN TXT bare\\032word \"q\\032\"\n";
+        let entries = parse(text).unwrap();
+        assert_eq!(
+            entries[0],
+            Entry::Record {
+                name: "macro%percent  space%20url-space.example.com.".into(),
+                ttl: 300,
+                data: RData::A(Ipv4Addr::new(1, 2, 3, 4)),
+            }
+        );
+        assert_eq!(
+            entries[1],
+            Entry::Record {
+                name: "semi;colon paren(.example.".into(),
+                ttl: 60,
+                data: RData::Mx {
+                    preference: 10,
+                    exchange: "caf\u{e9}\\.example.".into(),
+                },
+            }
+        );
+        // `\@` is a label "@", not the origin; the origin's escapes are decoded too.
+        assert_eq!(
+            entries[2],
+            Entry::Record {
+                name: "@.we ird.example.".into(),
+                ttl: DEFAULT_TTL,
+                data: RData::Ptr("$x.we ird.example.".into()),
+            }
+        );
+        // Only names are decoded: a bare TXT word stays as written.
+        assert!(
+            matches!(&entries[3], Entry::Record { data: RData::Txt(t), .. } if t == &[b"bare\\032word".to_vec(), b"q ".to_vec()])
+        );
+    }
+
+    #[test]
+    fn names_spamwhy_cannot_hold_are_errors_on_their_line() {
+        let first = "ok.example. IN A 192.0.2.1\n";
+        for (line, needle) in [
+            ("foo\\.bar.example. IN A 192.0.2.1", "escaped dot"),
+            ("foo\\046bar.example. IN A 192.0.2.1", "escaped dot"),
+            ("ok.example. IN CNAME foo\\.bar.example.", "escaped dot"),
+            ("x\\256.example. IN A 192.0.2.1", "\\256"),
+            ("ok.example. IN MX 10 x\\999.example.", "\\999"),
+            (
+                "x\\255.example. IN A 192.0.2.1",
+                "not a name spamwhy can look up",
+            ),
+            ("ok.example. IN CNAME x.example\\", "lone"),
+            ("$ORIGIN a\\.b.", "escaped dot"),
+        ] {
+            let error = parse(&format!("{first}{line}\n")).unwrap_err();
+            assert_eq!(error.line, 2, "{line}: {error}");
+            assert!(error.message.contains(needle), "{line}: {error}");
+        }
     }
 }
