@@ -17,7 +17,9 @@ use mail_auth::hickory_resolver::config::{
 use mail_auth::hickory_resolver::net::runtime::TokioRuntimeProvider;
 use mail_auth::hickory_resolver::net::{DnsError as HickoryDnsError, NetError};
 use mail_auth::hickory_resolver::proto::op::ResponseCode;
-use mail_auth::hickory_resolver::proto::rr::{RData as HickoryRData, RecordType as HickoryType};
+use mail_auth::hickory_resolver::proto::rr::{
+    Label, Name, RData as HickoryRData, RecordType as HickoryType,
+};
 
 use super::RecordedDns;
 use super::zone::{self, Entry, Negative, RData, RecordType, fqdn};
@@ -132,17 +134,47 @@ fn hickory_type(record_type: &RecordType) -> Option<HickoryType> {
     })
 }
 
+/// A name as the recorded file keeps it: the label bytes as they are on the wire, joined
+/// with dots. (`Name::to_ascii` escapes unusual bytes in its own style, which would record
+/// a different name than the one looked up.)
+fn plain_name(name: &Name) -> String {
+    let labels: Vec<String> = name
+        .iter()
+        .map(|label| String::from_utf8_lossy(label).into_owned())
+        .collect();
+    fqdn(&labels.join("."))
+}
+
+/// The name to ask for: ASCII labels byte for byte (names in SPF macros may hold spaces or
+/// other bytes hickory's text parser refuses), other labels in their IDNA form.
+fn query_name(name: &str) -> Option<Name> {
+    let labels = name
+        .trim_end_matches('.')
+        .split('.')
+        .filter(|label| !label.is_empty())
+        .map(|label| {
+            if label.is_ascii() {
+                Label::from_raw_bytes(label.as_bytes())
+            } else {
+                Label::from_utf8(label)
+            }
+        })
+        .collect::<Result<Vec<Label>, _>>()
+        .ok()?;
+    Name::from_labels(labels).ok()
+}
+
 fn convert(data: &HickoryRData) -> Option<RData> {
     Some(match data {
         HickoryRData::A(a) => RData::A(a.0),
         HickoryRData::AAAA(a) => RData::Aaaa(a.0),
         HickoryRData::MX(mx) => RData::Mx {
             preference: mx.preference,
-            exchange: fqdn(&mx.exchange.to_ascii()),
+            exchange: plain_name(&mx.exchange),
         },
         HickoryRData::TXT(txt) => RData::Txt(txt.txt_data.iter().map(|s| s.to_vec()).collect()),
-        HickoryRData::PTR(ptr) => RData::Ptr(fqdn(&ptr.0.to_ascii())),
-        HickoryRData::CNAME(cname) => RData::Cname(fqdn(&cname.0.to_ascii())),
+        HickoryRData::PTR(ptr) => RData::Ptr(plain_name(&ptr.0)),
+        HickoryRData::CNAME(cname) => RData::Cname(plain_name(&cname.0)),
         _ => return None,
     })
 }
@@ -156,13 +188,17 @@ async fn lookup(
     let Some(wanted) = hickory_type(record_type) else {
         return Ok(Vec::new());
     };
-    match resolver.lookup(name, wanted).await {
+    let Some(query) = query_name(name) else {
+        // Not a name DNS can hold (a label over 63 bytes, a name over 255): none can exist.
+        return Ok(vec![Entry::NxDomain { name: fqdn(name) }]);
+    };
+    match resolver.lookup(query, wanted).await {
         Ok(answer) => Ok(answer
             .answers()
             .iter()
             .filter_map(|record| {
                 Some(Entry::Record {
-                    name: fqdn(&record.name.to_ascii()),
+                    name: plain_name(&record.name),
                     ttl: record.ttl,
                     data: convert(&record.data)?,
                 })
@@ -265,4 +301,29 @@ pub fn record_message(
         answers,
         names,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_asked_and_recorded_byte_for_byte() {
+        for name in [
+            "mail.example.com.",
+            "macro%percent  space%20url-space.example.com.",
+            "foo:bar/baz.example.com.",
+        ] {
+            let query = query_name(name).expect(name);
+            assert_eq!(plain_name(&query), name);
+        }
+        let idn = query_name("bücher.example.").unwrap();
+        assert_eq!(plain_name(&idn), "xn--bcher-kva.example.");
+    }
+
+    #[test]
+    fn names_dns_cannot_hold_are_refused() {
+        assert!(query_name(&format!("{}.example.", "a".repeat(64))).is_none());
+        assert!(query_name(&format!("{}example.", "abcdefgh.".repeat(32))).is_none());
+    }
 }
