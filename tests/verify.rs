@@ -188,6 +188,30 @@ fn more_than_two_void_lookups_is_a_permanent_error() {
 }
 
 #[test]
+fn a_key_under_1024_bits_is_a_permanent_error_that_says_so() {
+    // A 512-bit RSA public key (RFC 8301 §3.2: signatures with keys under 1024 bits are
+    // not valid), published where the signature points.
+    const RSA_512: &str = "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAK7cUp9rW9t1iWT9gzVKFqo4bbTyn4A2ksXMW614R2JlA2tjhwm1oEvgAaQtDBUcdpqbyTk0P12lhBHKIiD7V50CAwEAAQ==";
+    let keys = Keys::generate(KeySize::Rsa2048);
+    let zone: String = keys
+        .zone(SPF_PASS, None)
+        .lines()
+        .filter(|line| !line.starts_with("rsa._domainkey"))
+        .map(|line| format!("{line}\n"))
+        .collect::<String>()
+        + &format!("rsa._domainkey 300 IN TXT \"v=DKIM1; k=rsa; p={RSA_512}\"\n");
+    let v = verify(&signed_message(&keys), &zone);
+    let rsa = v
+        .dkim
+        .iter()
+        .find(|d| d.s.as_deref() == Some("rsa"))
+        .unwrap();
+    assert_eq!(rsa.result, "permerror", "{rsa:?}");
+    assert_eq!(rsa.key_bits, Some(512));
+    assert!(rsa.reason.contains("only 512 bits"), "{}", rsa.reason);
+}
+
+#[test]
 fn two_spf_records_are_a_permanent_error() {
     let keys = Keys::generate(KeySize::Rsa2048);
     let zone = keys.zone(SPF_PASS, None) + &format!("{DOMAIN}. IN TXT \"v=spf1 -all\"\n");

@@ -263,6 +263,10 @@ pub fn check<'x>(
                 .map(|at| strict_problems(written.remove(at).2, SignatureHeader::Dkim))
                 .unwrap_or_default();
             problems.extend(key_problems(dns, selector, domain));
+            // RFC 8301 §3.2: a signature made with an RSA key under 1024 bits does not count.
+            if let Some((key_type, Some(bits))) = key_facts(dns, selector, domain) && key_type == "rsa" && bits < 1024 {
+                problems.push(format!("the RSA key is only {bits} bits; RFC 8301 makes signatures with keys under 1024 bits invalid"));
+            }
             if !problems.is_empty() && matches!(result, "pass" | "neutral" | "fail") {
                 result = "permerror";
                 reason = format!("the signature cannot be valid: {}", problems.join("; "));
