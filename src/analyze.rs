@@ -49,7 +49,14 @@ pub fn analyze_with(source: &str, bytes: &[u8], context: &Context) -> Result<Rep
 
     let parsed_hops = hops::read(&mut fields);
     let edge = evidence::microsoft::edge_view(block);
-    let boundary = trust::find(&hops::views(&parsed_hops), edge.as_ref().map(|e| e.ip));
+    let hints = trust::Hints {
+        microsoft_entry_ip: edge.as_ref().map(|e| e.ip),
+        outbound_gateways: evidence::proofpoint::scanned_outbound(block)
+            .then_some("proofpoint")
+            .into_iter()
+            .collect(),
+    };
+    let boundary = trust::find(&hops::views(&parsed_hops), &hints);
     let hop_reports = hops::to_report(&parsed_hops, &boundary);
     let sender = boundary.entry_hop.and_then(|index| {
         let from = hop_reports.get(index)?.from.as_ref()?;

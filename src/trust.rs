@@ -8,12 +8,19 @@
 //! address, or no `from` at all) are internal relays; the first hop whose `from` is
 //! outside is where the recipient's MX accepted the message: its `from` names the sending
 //! server, and every header below it is untrusted.
+//!
+//! One kind of outside hop is still the recipient's: a filtering gateway's inbound server
+//! (Proofpoint, Mimecast, MessageLabs... `relays.tsv`) handing over mail it accepted for its
+//! customer. When the hop below it was received by the same gateway, the walk goes on
+//! through the gateway to the server that gave it the message, unless the gateway's own
+//! headers say it scanned the message as outgoing mail (then it worked for the sender).
 
 use std::net::IpAddr;
 
 use spamwhy_headers::received::Received;
 
 use crate::domain::{is_internal_ip, org_domain, parse_ip};
+use crate::knowledge;
 
 /// Host name suffixes of big providers' outbound servers: a hop from one of them into the
 /// same provider's inbound servers is still the entry from outside (Gmail to Gmail,
@@ -83,24 +90,34 @@ impl TrustBoundary {
     }
 }
 
-/// Walks the chain. `microsoft_entry_ip` is the address Microsoft's edge recorded as
+/// What the message's own headers tell the walk, read before it.
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    /// The address Microsoft's edge recorded as connecting (Forefront's `CIP`).
+    pub microsoft_entry_ip: Option<IpAddr>,
+    /// Gateways (filter ids) whose headers say they scanned the message as outgoing mail.
+    pub outbound_gateways: Vec<&'static str>,
+}
+
+/// Walks the chain. `hints.microsoft_entry_ip` is the address Microsoft's edge recorded as
 /// connecting (Forefront's `CIP`, read by the caller): when the walk shows the recipient is
 /// Microsoft and a hop into a Microsoft server came from that address, that hop is the
 /// entry, wherever the walk alone stopped (tenant-to-tenant mail, where hosts on both sides
 /// are Microsoft's). The hint is never used for other recipients: a sender could forge it.
-pub fn find(hops: &[HopView<'_>], microsoft_entry_ip: Option<IpAddr>) -> TrustBoundary {
-    let plain = walk(hops, None);
-    let hinted = microsoft_entry_ip
+pub fn find(hops: &[HopView<'_>], hints: &Hints) -> TrustBoundary {
+    let plain = walk(hops, None, hints);
+    let hinted = hints
+        .microsoft_entry_ip
         .filter(|_| plain.recipient_is_microsoft())
         .and_then(|ip| microsoft_entry(hops, ip));
     match hinted {
-        Some(index) if Some(index) != plain.entry_hop => walk(hops, Some(index)),
+        Some(index) if Some(index) != plain.entry_hop => walk(hops, Some(index), hints),
         _ => plain,
     }
 }
 
 /// The walk from the top; `entry` forces the entry hop.
-fn walk(hops: &[HopView<'_>], entry: Option<usize>) -> TrustBoundary {
+fn walk(hops: &[HopView<'_>], entry: Option<usize>, hints: &Hints) -> TrustBoundary {
     let mut boundary = TrustBoundary::default();
     for (index, hop) in hops.iter().enumerate() {
         let Some(received) = hop.received else {
@@ -114,7 +131,10 @@ fn walk(hops: &[HopView<'_>], entry: Option<usize>) -> TrustBoundary {
         boundary.recipient_hops = index + 1;
         let is_entry = match entry {
             Some(hint) => index == hint,
-            None => !is_internal_relay(received, &boundary.recipient_domains),
+            None => {
+                !is_internal_relay(received, &boundary.recipient_domains)
+                    && !is_inbound_gateway_handover(received, hops.get(index + 1), hints)
+            }
         };
         if is_entry {
             boundary.entry_hop = Some(index);
@@ -155,6 +175,34 @@ fn add_domain(domains: &mut Vec<String>, host: &str) {
     } else if !domains.contains(&org) {
         domains.push(org);
     }
+}
+
+/// A filtering gateway's inbound server handing the message to the recipient's server:
+/// its name is a recipient-facing relay of `relays.tsv`, its address is public, the hop
+/// below was received by the same gateway, and the gateway did not say it scanned the
+/// message as outgoing mail.
+fn is_inbound_gateway_handover(
+    received: &Received,
+    below: Option<&HopView<'_>>,
+    hints: &Hints,
+) -> bool {
+    let Some(from) = &received.from else {
+        return false;
+    };
+    let Some(name) = from.rdns.as_deref().or(from.helo.as_deref()) else {
+        return false;
+    };
+    let Some(relay) = knowledge::relay(name).filter(|relay| relay.faces_recipient) else {
+        return false;
+    };
+    let gateway_org = org_domain(name.trim_end_matches('.'));
+    let received_by_gateway = below
+        .and_then(|hop| hop.received)
+        .and_then(|below| below.by.as_deref())
+        .is_some_and(|by| org_domain(by.trim_end_matches('.')) == gateway_org);
+    from.ip.is_some_and(|ip| !is_internal_ip(ip))
+        && received_by_gateway
+        && !hints.outbound_gateways.contains(&relay.filter.as_str())
 }
 
 /// A hop between two of the recipient's own machines.
@@ -203,6 +251,13 @@ mod tests {
         lines.iter().map(|l| parse_received(l).unwrap()).collect()
     }
 
+    fn microsoft(ip: IpAddr) -> Hints {
+        Hints {
+            microsoft_entry_ip: Some(ip),
+            ..Hints::default()
+        }
+    }
+
     fn views(hops: &[Received]) -> Vec<HopView<'_>> {
         hops.iter()
             .enumerate()
@@ -225,14 +280,14 @@ mod tests {
     #[test]
     fn forefront_cip_picks_the_entry_hop_for_a_microsoft_recipient() {
         let hops = chain(TENANT_TO_TENANT);
-        let plain = find(&views(&hops), None);
+        let plain = find(&views(&hops), &Hints::default());
         assert_ne!(
             plain.entry_hop,
             Some(2),
             "the walk alone misses Microsoft's edge"
         );
         let cip: IpAddr = "2a01:111:f403:2601::700".parse().unwrap();
-        let hinted = find(&views(&hops), Some(cip));
+        let hinted = find(&views(&hops), &microsoft(cip));
         assert_eq!(hinted.entry_hop, Some(2));
         assert_eq!(hinted.recipient_hops, 3);
         assert!(hinted.is_trusted_position(200) && !hinted.is_trusted_position(300));
@@ -245,12 +300,55 @@ mod tests {
             "from forged.example (forged.example [198.51.100.9]) by x.mail.protection.outlook.com with ESMTP id 2; Tue, 13 Oct 2026 14:02:15 +0000",
         ]);
         let forged: IpAddr = "198.51.100.9".parse().unwrap();
-        assert_eq!(find(&views(&hops), Some(forged)).entry_hop, Some(0));
+        assert_eq!(find(&views(&hops), &microsoft(forged)).entry_hop, Some(0));
         let tenant = chain(TENANT_TO_TENANT);
         let nowhere: IpAddr = "203.0.113.1".parse().unwrap();
         assert_eq!(
-            find(&views(&tenant), Some(nowhere)).entry_hop,
-            find(&views(&tenant), None).entry_hop
+            find(&views(&tenant), &microsoft(nowhere)).entry_hop,
+            find(&views(&tenant), &Hints::default()).entry_hop
         );
+    }
+
+    /// A university behind Proofpoint's hosted service (corpus 58's chain).
+    const BEHIND_PROOFPOINT: &[&str] = &[
+        "from mx0b-00417302.pphosted.com (mx0b-00417302.pphosted.com [198.51.100.141]) by mail.carrow-university.example (Postfix) with ESMTPS id 4Jf3Qn7XwTz2M; Mon, 26 Jan 2026 15:27:50 +0000",
+        "from pps.filterd (m0174683.ppops.net [127.0.0.1]) by mx0b-00417302.pphosted.com (8.18.1.2/8.18.1.2) with ESMTP id 60QF9dKx021456; Mon, 26 Jan 2026 15:27:49 GMT",
+        "from mta-out-22.promo-mailer.example (mta-out-22.promo-mailer.example [203.0.113.222]) by mx0b-00417302.pphosted.com (PPS) with ESMTPS id 4bq8h2xk7c-1; Mon, 26 Jan 2026 15:27:48 +0000",
+        "from internal.promo-mailer.example (internal.promo-mailer.example [10.0.0.5]) by mta-out-22.promo-mailer.example with ESMTP id 1; Mon, 26 Jan 2026 15:27:47 +0000",
+    ];
+
+    #[test]
+    fn the_walk_goes_through_the_recipients_inbound_gateway() {
+        let hops = chain(BEHIND_PROOFPOINT);
+        let boundary = find(&views(&hops), &Hints::default());
+        assert_eq!(boundary.entry_hop, Some(2));
+        assert!(boundary.is_recipient_host("mx0b-00417302.pphosted.com"));
+        assert!(boundary.is_trusted_position(200) && !boundary.is_trusted_position(300));
+    }
+
+    #[test]
+    fn a_gateway_that_scanned_outgoing_mail_is_the_senders() {
+        let hops = chain(BEHIND_PROOFPOINT);
+        let hints = Hints {
+            outbound_gateways: vec!["proofpoint"],
+            ..Hints::default()
+        };
+        assert_eq!(find(&views(&hops), &hints).entry_hop, Some(0));
+    }
+
+    #[test]
+    fn a_gateway_name_alone_is_not_enough() {
+        // The hop below was not received by the gateway: nothing shows it worked inward.
+        let hops = chain(&[
+            "from eu-smtp-inbound-2.mimecast.com (eu-smtp-inbound-2.mimecast.com [192.0.2.82]) by mail.fenwick.example (Postfix) with ESMTPS id 1; Mon, 16 Nov 2026 11:05:44 +0000",
+            "from mail.sender.example (mail.sender.example [203.0.113.188]) by mail.sender.example with ESMTP id 2; Mon, 16 Nov 2026 11:05:40 +0000",
+        ]);
+        assert_eq!(find(&views(&hops), &Hints::default()).entry_hop, Some(0));
+        // A relay that faces the sender (Mimecast's outbound delivery) is the entry.
+        let hops = chain(&[
+            "from eu-smtp-delivery-151.mimecast.com (eu-smtp-delivery-151.mimecast.com [192.0.2.211]) by pmx2.lakeside.example (8.15.2/8.15.2) with ESMTPS id 5B9; Wed, 9 Dec 2026 11:20:13 +0000",
+            "from ASH-EX01.ashgrove.local (mail.ashgrove.example [192.0.2.66]) by relay.mimecast.com with ESMTP id 3; Wed, 9 Dec 2026 11:20:10 +0000",
+        ]);
+        assert_eq!(find(&views(&hops), &Hints::default()).entry_hop, Some(0));
     }
 }

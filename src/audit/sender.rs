@@ -45,10 +45,14 @@ pub fn check(report: &Report, out: &mut Vec<Observation>) {
     let line = Some(hop.line);
     let ip = sender.ip.as_deref().unwrap_or("the sending server");
 
-    let writes_rdns = !hop.with.as_deref().is_some_and(|with| {
-        let with = with.to_ascii_lowercase();
-        NO_RDNS_IN_RECEIVED.iter().any(|w| with.contains(w))
-    });
+    // A hop that recorded only the client's address (MessageLabs' `from [IP]`) says
+    // nothing about its names either.
+    let names_recorded = sender.helo.is_some() || sender.rdns.is_some();
+    let writes_rdns = names_recorded
+        && !hop.with.as_deref().is_some_and(|with| {
+            let with = with.to_ascii_lowercase();
+            NO_RDNS_IN_RECEIVED.iter().any(|w| with.contains(w))
+        });
     match sender.rdns.as_deref() {
         None if writes_rdns && sender.ip.is_some() => out.push(Observation::problem(
             "reverse-dns",

@@ -8,7 +8,7 @@
 //! 1. what the vendor's own headers say wins (Proofpoint's `policy=outbound`, SpamExperts'
 //!    `-Outgoing-` fields, FortiMail's authenticated sender, Mimecast's authenticated
 //!    submission...): the reader passes it as a hint;
-//! 2. else the vendor's host names on the entry hop: a message handed to the recipient by
+//! 2. else the vendor's host names on the entry hop (`relays.tsv`): a message handed to the recipient by
 //!    Mimecast's outbound delivery hosts was scanned by the sender's Mimecast, one handed over
 //!    by its inbound hosts (or by Proofpoint's hosted service, or Cloudflare's routing) by the
 //!    recipient's; one handed over by a mailbox provider (Zoho, Mail.ru, Yahoo, Yandex, GMX)
@@ -21,28 +21,10 @@
 use spamwhy_headers::HeaderField;
 
 use super::{Fields, VerdictBuilder};
+use crate::knowledge;
 use crate::report::Side;
 use crate::report::Verdict;
 use crate::trust::TrustBoundary;
-
-/// Host-name fragments of vendors' relays that show which way the gateway faces: (filter,
-/// fragment of the entry hop's sending host, side of that vendor's headers). A mailbox
-/// provider's server handing the message over means the provider's headers came with the
-/// message (its user sent it); an inbound gateway's server handing it over means the gateway
-/// works for the recipient.
-const HOST_HINTS: &[(&str, &str, Side)] = &[
-    ("mimecast", "-smtp-delivery-", Side::Sender),
-    ("mimecast", "-smtp-inbound-", Side::Recipient),
-    ("proofpoint", ".pphosted.com", Side::Recipient),
-    ("cloudflare", ".cloudflare.net", Side::Recipient),
-    ("zoho", ".zoho.com", Side::Sender),
-    ("zoho", ".zoho.eu", Side::Sender),
-    ("mailru", ".mail.ru", Side::Sender),
-    ("yahoo", ".yahoo.com", Side::Sender),
-    ("yandex", ".yandex.net", Side::Sender),
-    ("gmx", ".gmx.net", Side::Sender),
-    ("gmx", ".web.de", Side::Sender),
-];
 
 /// Where the message entered the recipient's side, for the readers.
 pub struct Gateway<'a> {
@@ -60,10 +42,19 @@ impl Gateway<'_> {
         if let Some(hint) = hint {
             return hint;
         }
-        if let Some((_, _, side)) = HOST_HINTS.iter().find(|(f, fragment, _)| {
-            *f == filter && self.sending_hosts.iter().any(|h| h.contains(fragment))
-        }) {
-            return *side;
+        // `relays.tsv`: the vendor's relay that handed the message over shows which way
+        // the vendor's headers face.
+        if let Some(relay) = self
+            .sending_hosts
+            .iter()
+            .filter_map(|host| knowledge::relay(host))
+            .find(|relay| relay.filter == filter)
+        {
+            return if relay.faces_recipient {
+                Side::Recipient
+            } else {
+                Side::Sender
+            };
         }
         if !self.has_hops {
             return Side::Unknown;

@@ -10,7 +10,8 @@
 //! rule names, and any scoring 50 or more (the middle of the scale, this tool's choice), with
 //! the score as an option. The verdict's score is `score=`, else `spamscore=`.
 
-use spamwhy_headers::proofpoint::{parse_pairs, parse_spam_details};
+use spamwhy_headers::HeaderBlock;
+use spamwhy_headers::proofpoint::{SpamDetails, parse_pairs, parse_spam_details};
 
 use super::gateway::{Gateway, presence_only, starts_with_any};
 use super::{Fields, VerdictBuilder};
@@ -56,6 +57,28 @@ fn caught(rule: &str) -> Option<bool> {
     }
 }
 
+/// Whether the details are of the sender's own, outgoing scan.
+fn is_outbound(details: &SpamDetails) -> bool {
+    details
+        .rule
+        .as_deref()
+        .is_some_and(|rule| rule.to_ascii_lowercase().starts_with("outbound"))
+        || details
+            .policy
+            .as_deref()
+            .is_some_and(|policy| policy.eq_ignore_ascii_case("outbound"))
+}
+
+/// Whether Proofpoint's own details say the message went through its outgoing scan: then
+/// Proofpoint's relays worked for the sender, not for the recipient (read before the trust
+/// boundary is drawn).
+pub fn scanned_outbound(block: &HeaderBlock) -> bool {
+    block
+        .all("X-Proofpoint-Spam-Details")
+        .filter_map(|field| parse_spam_details(&field.value).ok())
+        .any(|details| is_outbound(&details))
+}
+
 pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
     let taken = fields.take_where(|f| starts_with_any(f, &["x-proofpoint"]));
     if taken.is_empty() {
@@ -73,14 +96,13 @@ pub fn read(fields: &mut Fields<'_>, gateway: &Gateway<'_>) -> Option<Verdict> {
             ),
             "x-proofpoint-spam-details" => match parse_spam_details(&field.value) {
                 Ok(details) => {
+                    outbound |= is_outbound(&details);
                     if let Some(rule) = &details.rule {
                         builder.verdict.spam = caught(rule);
                         builder.detail("rule", rule.clone());
-                        outbound |= rule.to_ascii_lowercase().starts_with("outbound");
                     }
                     if let Some(policy) = &details.policy {
                         builder.detail("policy", policy.clone());
-                        outbound |= policy.eq_ignore_ascii_case("outbound");
                     }
                     let spamscore = details
                         .scores

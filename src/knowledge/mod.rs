@@ -9,6 +9,8 @@
 //! - `vendors.tsv`: the gateways' rules and signals (Barracuda, Proofpoint, Mimecast, Cisco,
 //!   Vade, Kaspersky...), by filter and name pattern: cause, whether the signal on its own is
 //!   a problem, whether the meaning is documented by the vendor or inferred, and the meaning.
+//! - `relays.tsv`: host names of gateways' and mailbox providers' relays, and whether such a
+//!   relay works for the recipient (an inbound filtering gateway) or for the sender.
 //! - `microsoft.tsv`: what the fields of Microsoft 365's headers mean (field + value →
 //!   meaning, cause, documented or inferred), read by [`microsoft`].
 
@@ -190,6 +192,7 @@ fn non_empty(text: &str) -> Option<String> {
 /// Data rows of a TSV file (header skipped), each as its columns.
 pub(crate) fn tsv_rows(text: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
     text.lines()
+        .filter(|line| !line.starts_with('#'))
         .skip(1)
         .filter(|line| !line.trim().is_empty())
         .map(|line| line.split('\t').collect::<Vec<_>>())
@@ -288,6 +291,42 @@ pub fn classify(rule_set: RuleSet, name: &str) -> Classification {
         info: None,
         inferred: true,
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relays (relays.tsv)
+// ---------------------------------------------------------------------------------------------
+
+const RELAYS: &str = include_str!("relays.tsv");
+
+/// One row of `relays.tsv`: a relay host-name fragment and whom such a relay works for.
+#[derive(Debug, Clone)]
+pub struct Relay {
+    pub filter: String,
+    pub fragment: String,
+    /// True for a filtering gateway's inbound servers, false for servers that send for
+    /// their own users (a gateway's outbound delivery, a mailbox provider).
+    pub faces_recipient: bool,
+}
+
+pub fn relays() -> &'static [Relay] {
+    static RELAYS_TABLE: OnceLock<Vec<Relay>> = OnceLock::new();
+    RELAYS_TABLE.get_or_init(|| {
+        tsv_rows(RELAYS)
+            .filter(|c| c.len() >= 3)
+            .map(|c| Relay {
+                filter: c[0].to_owned(),
+                fragment: c[1].to_owned(),
+                faces_recipient: c[2] == "recipient",
+            })
+            .collect()
+    })
+}
+
+/// The relay row a host name matches, if any.
+pub fn relay(host: &str) -> Option<&'static Relay> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    relays().iter().find(|r| host.contains(&r.fragment))
 }
 
 // ---------------------------------------------------------------------------------------------

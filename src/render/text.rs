@@ -279,6 +279,14 @@ fn summary(out: &mut String, report: &Report) {
         let _ = writeln!(out, "  Date:    {}", safe(date));
     }
     match &report.sender {
+        Some(sender) if sender.rdns.is_none() && sender.helo.is_none() => {
+            let _ = writeln!(
+                out,
+                "  Sent by: {} (the hop recorded no names), received at hop {}",
+                opt(sender.ip.as_deref()),
+                sender.hop_index
+            );
+        }
         Some(sender) => {
             let _ = writeln!(
                 out,

@@ -369,6 +369,10 @@ impl<'a> Walk<'a> {
         let comment_name = infos.iter().find_map(|i| i.name.clone());
         let comment_ip = infos.iter().find_map(|i| i.ip);
         let (helo, rdns, ip) = match self.from_value {
+            // An address with no TCP-info (`from [192.0.2.1] (using TLSv1.2 ...)`, as
+            // MessageLabs writes) is where the connection came from, not a greeting: RFC 5321
+            // only allows an address literal as the from-domain together with TCP-info.
+            Some(w) if infos.is_empty() && ip_literal(w).is_some() => (None, None, ip_literal(w)),
             Some(w) if ip_literal(w).is_some() || bare_ip(w).is_some() => (
                 explicit_helo.or_else(|| Some(w.to_owned())),
                 comment_name.flatten(),
@@ -1201,12 +1205,21 @@ mod tests {
 
     #[test]
     fn literal_as_from_value() {
+        // Without TCP-info the literal is the connecting address, not a greeting.
         let r = parse("from [192.0.2.9] by mx.example.org with SMTP; 1 Jan 2026 00:00:00 +0000");
-        assert_eq!(r.from, from(Some("[192.0.2.9]"), None, Some("192.0.2.9")));
+        assert_eq!(r.from, from(None, None, Some("192.0.2.9")));
         let r = parse("from [IPv6:2001:db8::9] by mx.example.org with SMTP");
+        assert_eq!(r.from, from(None, None, Some("2001:db8::9")));
+        // MessageLabs: only the address, then a TLS comment.
+        let r = parse(
+            "from [203.0.113.140] (using TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256 bits)) by server-7.tower-588.messagelabs.com with ESMTPS id 6C/2E-01533-8E3A0E86; Mon, 16 Nov 2026 11:05:42 +0000",
+        );
+        assert_eq!(r.from, from(None, None, Some("203.0.113.140")));
+        // With TCP-info the literal is what the client greeted with.
+        let r = parse("from [192.0.2.9] (helo.example [192.0.2.9]) by mx.example.org");
         assert_eq!(
             r.from,
-            from(Some("[IPv6:2001:db8::9]"), None, Some("2001:db8::9"))
+            from(Some("[192.0.2.9]"), Some("helo.example"), Some("192.0.2.9"))
         );
         // Postfix: the HELO was a literal, the real address is in the comment.
         let r = parse("from [10.1.1.1] (unknown [192.0.2.10]) by mx.example.org with ESMTP id X");
