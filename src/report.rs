@@ -314,6 +314,16 @@ pub struct WhatIfFix {
     pub counted: bool,
     /// Why a fix is not counted.
     pub note: Option<String>,
+    /// Another cause's rules this fix also clears, counted in `points` (fixing DKIM also
+    /// lets DMARC pass).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_clears: Option<AlsoClears>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlsoClears {
+    pub cause: String,
+    pub points: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -24,21 +24,32 @@
 //! not know are never counted. Uncounted causes are still listed, with `counted: false`, so
 //! a reader sees what, say, a removed listing would change.
 //!
+//! # Points that several fixes clear
+//!
+//! A DMARC failure is not fixed on its own: DMARC passes as soon as DKIM passes for the From
+//! domain, or SPF does for an envelope sender in the From domain's organisation. The rules
+//! `cleared_by.tsv` lists are therefore *shared* points `B`, taken off by a fix of their own
+//! cause (DMARC) or of any cause that clears them (DKIM; SPF when aligned), and only once.
+//! A fix's `points` count them when it clears them (`also_clears` names them), so "fixing
+//! DKIM" shows what it really takes off; fixes applied one after the other take them off
+//! once ([`step_scores`]).
+//!
 //! # Why the smallest set is minimal
 //!
 //! With `excess = score − line`, a set `S` of counted fixes brings the message under the
-//! line exactly when `Σ_{c∈S} p_c > excess` (filters flag at `score ≥ line`). Every
-//! `p_c > 0`. For any size `k`, no `k`-set has a larger sum than the `k` largest `p_c`
-//! (exchange argument: swapping any member for a larger non-member never lowers the sum).
-//! So if the top-`k` sum does not exceed the excess, no set of `k` fixes does; the first `k`
-//! (counting up from 1) whose top-`k` sum exceeds it is the minimum number of fixes, and the
-//! top-`k` set reaches it, with the lowest score of any set that small. Sorting by points
-//! descending and taking the shortest prefix that suffices is therefore optimal. A test
-//! checks it against brute force over every subset.
+//! line exactly when its value `v(S) = Σ_{c∈S} o_c + B·[S clears B]` exceeds the excess
+//! (filters flag at `score ≥ line`; `o_c > 0` are the fixes' own points). Among sets of size
+//! `k`, a best one either clears nothing shared, and then no set of that kind beats the top
+//! `k` of those fixes by own points (exchange argument: swapping a member for a larger
+//! non-member never lowers the sum), or it contains a fix `e` that clears `B`, and then it is
+//! no better than `e` with the top `k − 1` of the others. Trying each such `e` and the plain
+//! top `k` therefore finds the best `k`-set; the first `k` (counting up from 1) whose best set
+//! exceeds the excess is the minimum number of fixes, and that set has the lowest score of
+//! any set that small. A test checks it against brute force over every subset.
 
 use super::rules::default_threshold;
 use crate::knowledge;
-use crate::report::{FixPlan, Verdict, WhatIf, WhatIfFix, format_points};
+use crate::report::{AlsoClears, FixPlan, Verdict, WhatIf, WhatIfFix, format_points};
 
 /// Rspamd's stock `add_header` action score: the point from which it marks mail as spam.
 const RSPAMD_STOCK_SPAM_SCORE: f64 = 6.0;
@@ -95,7 +106,7 @@ fn round(value: f64) -> f64 {
 }
 
 /// Computes `what_if` for one verdict (after its rules are annotated).
-pub fn compute(verdict: &Verdict) -> Option<WhatIf> {
+pub fn compute(verdict: &Verdict, spf_aligned: bool) -> Option<WhatIf> {
     // Greylisting has no score; Microsoft's reasons carry no points (its SCL is not a sum);
     // a filter's own score with no rule points says nothing about what each cause cost.
     if verdict.filter == "greylisting"
@@ -111,8 +122,11 @@ pub fn compute(verdict: &Verdict) -> Option<WhatIf> {
     let score = verdict.score?;
     let (threshold, threshold_source) = line(verdict);
 
-    // Positive points per sender cause, in first-seen order.
+    // Positive points per sender cause, in first-seen order. The points of rules that
+    // another fix also clears (a DMARC failure: `cleared_by.tsv`) are kept apart as
+    // `shared`, with the causes whose fix clears them.
     let mut causes: Vec<(String, String, f64)> = Vec::new();
+    let mut shared = Shared::default();
     let mut estimated = false;
     let mut not_counted = 0.0;
     for rule in &verdict.rules {
@@ -136,22 +150,53 @@ pub fn compute(verdict: &Verdict) -> Option<WhatIf> {
             not_counted += points;
             continue;
         }
-        match causes.iter_mut().find(|(c, _, _)| *c == diagnosis.cause) {
-            Some(entry) => entry.2 += points,
-            None => causes.push((diagnosis.cause.clone(), diagnosis.fault.clone(), points)),
+        let entry = match causes
+            .iter_mut()
+            .position(|(c, _, _)| *c == diagnosis.cause)
+        {
+            Some(at) => &mut causes[at],
+            None => {
+                causes.push((diagnosis.cause.clone(), diagnosis.fault.clone(), 0.0));
+                causes.last_mut().expect("just pushed")
+            }
+        };
+        let clearers: Vec<&str> = knowledge::cleared_by(&rule.name)
+            .iter()
+            .map(String::as_str)
+            .filter(|cause| *cause != "spf" || spf_aligned)
+            .collect();
+        if clearers.is_empty() || counted(&diagnosis.cause, &diagnosis.fault).is_err() {
+            entry.2 += points;
+        } else {
+            shared.points += points;
+            shared.cause = diagnosis.cause.clone();
+            shared.clearers = clearers.iter().map(|c| (*c).to_owned()).collect();
         }
     }
+    let clears_shared = |cause: &str| {
+        shared.points > 0.0 && (cause == shared.cause || shared.clearers.iter().any(|c| c == cause))
+    };
 
     let mut fixes: Vec<WhatIfFix> = causes
         .into_iter()
-        .map(|(cause, fault, points)| {
-            let after = score - points;
+        .map(|(cause, fault, own)| {
             let check = counted(&cause, &fault);
+            let bonus = if check.is_ok() && clears_shared(&cause) {
+                shared.points
+            } else {
+                0.0
+            };
+            let points = own + bonus;
             if check.is_err() {
                 not_counted += points;
             }
+            let after = score - points;
             WhatIfFix {
                 title: knowledge::cause(&cause).title.clone(),
+                also_clears: (bonus > 0.0 && cause != shared.cause).then(|| AlsoClears {
+                    cause: shared.cause.clone(),
+                    points: round(bonus),
+                }),
                 cause,
                 fault,
                 points: round(points),
@@ -168,26 +213,36 @@ pub fn compute(verdict: &Verdict) -> Option<WhatIf> {
             .then_with(|| a.cause.cmp(&b.cause))
     });
 
-    let counted_points: Vec<(&str, f64)> = fixes
+    let candidates: Vec<Candidate> = fixes
         .iter()
         .filter(|f| f.counted)
-        .map(|f| (f.cause.as_str(), f.points))
+        .map(|f| {
+            let clears = clears_shared(&f.cause);
+            Candidate {
+                cause: f.cause.as_str(),
+                own: f.points - if clears { shared.points } else { 0.0 },
+                clears_shared: clears,
+            }
+        })
         .collect();
-    let all_fixed = score - counted_points.iter().map(|(_, p)| p).sum::<f64>();
+    let all: Vec<usize> = (0..candidates.len()).collect();
+    let all_fixed = score - value(&candidates, &all, shared.points);
     let has_rules = !verdict.rules.is_empty();
     let (outcome, smallest_fix) = if score < threshold - EPSILON {
         ("already-under", None)
     } else if !has_rules {
         ("no-rules", None)
     } else {
-        match smallest_prefix(score, threshold, &counted_points) {
-            Some(k) => {
-                let chosen = &counted_points[..k];
-                let after = score - chosen.iter().map(|(_, p)| p).sum::<f64>();
+        match smallest_set(score, threshold, &candidates, shared.points) {
+            Some(chosen) => {
+                let after = score - value(&candidates, &chosen, shared.points);
                 (
                     "fixable",
                     Some(FixPlan {
-                        causes: chosen.iter().map(|(c, _)| (*c).to_owned()).collect(),
+                        causes: chosen
+                            .iter()
+                            .map(|&i| candidates[i].cause.to_owned())
+                            .collect(),
                         score_after: round(after),
                     }),
                 )
@@ -212,18 +267,114 @@ pub fn compute(verdict: &Verdict) -> Option<WhatIf> {
     Some(what_if)
 }
 
-/// The length of the shortest prefix of `fixes` (sorted by points, descending) that brings
-/// `score` under `line`: by the exchange argument in the module docs, the minimum number
-/// of fixes over all subsets.
-fn smallest_prefix(score: f64, line: f64, fixes: &[(&str, f64)]) -> Option<usize> {
-    let mut total = 0.0;
-    for (k, (_, points)) in fixes.iter().enumerate() {
-        total += points;
-        if score - total < line - EPSILON {
-            return Some(k + 1);
+/// Points of rules that several fixes clear (a DMARC failure), with the cause they belong to
+/// and the other causes whose fix clears them.
+#[derive(Default)]
+struct Shared {
+    points: f64,
+    cause: String,
+    clearers: Vec<String>,
+}
+
+/// A counted fix: its own points, and whether it also clears the shared points.
+struct Candidate<'a> {
+    cause: &'a str,
+    own: f64,
+    clears_shared: bool,
+}
+
+/// The points a set of fixes takes off: each one's own, plus the shared points once when
+/// any of them clears them.
+fn value(candidates: &[Candidate<'_>], set: &[usize], shared: f64) -> f64 {
+    let own: f64 = set.iter().map(|&i| candidates[i].own).sum();
+    let clears = set.iter().any(|&i| candidates[i].clears_shared);
+    own + if clears { shared } else { 0.0 }
+}
+
+/// The `k` fixes that take off the most points, by the argument in the module docs: the
+/// best set either has no fix that clears the shared points (then it is the top `k` of
+/// those by own points) or has one, `e` (then it is `e` with the top `k - 1` of the rest).
+fn best_set(candidates: &[Candidate<'_>], shared: f64, k: usize) -> Option<Vec<usize>> {
+    let by_own = |mut set: Vec<usize>| {
+        set.sort_by(|&a, &b| {
+            candidates[b]
+                .own
+                .total_cmp(&candidates[a].own)
+                .then(a.cmp(&b))
+        });
+        set
+    };
+    let top = |exclude: Option<usize>, only_plain: bool, count: usize| -> Option<Vec<usize>> {
+        let pool: Vec<usize> = by_own(
+            (0..candidates.len())
+                .filter(|&i| Some(i) != exclude && !(only_plain && candidates[i].clears_shared))
+                .collect(),
+        );
+        (pool.len() >= count).then(|| pool[..count].to_vec())
+    };
+    let mut options: Vec<Vec<usize>> = top(None, true, k).into_iter().collect();
+    for e in (0..candidates.len()).filter(|&i| candidates[i].clears_shared) {
+        if let Some(mut rest) = top(Some(e), false, k.saturating_sub(1)) {
+            rest.push(e);
+            options.push(rest);
         }
     }
-    None
+    options
+        .into_iter()
+        .filter(|set| set.len() == k)
+        .max_by(|a, b| {
+            value(candidates, a, shared)
+                .total_cmp(&value(candidates, b, shared))
+                // Equal values: the earlier fixes in the list win (deterministic).
+                .then_with(|| b.iter().min().cmp(&a.iter().min()))
+        })
+        .map(|set| {
+            let mut set = set;
+            set.sort_unstable();
+            set
+        })
+}
+
+/// The smallest set of fixes that brings `score` under `line` (the one taking off the most
+/// points among sets that small), as indices into `candidates` in their order.
+fn smallest_set(
+    score: f64,
+    line: f64,
+    candidates: &[Candidate<'_>],
+    shared: f64,
+) -> Option<Vec<usize>> {
+    (1..=candidates.len()).find_map(|k| {
+        best_set(candidates, shared, k)
+            .filter(|set| score - value(candidates, set, shared) < line - EPSILON)
+    })
+}
+
+/// The score after each fix of `causes`, applied one after the other: a fix's `points`
+/// count alone, so the points it shares with an earlier step (a DMARC failure that DKIM
+/// and DMARC both clear) are taken off only once.
+pub fn step_scores(what_if: &WhatIf, causes: &[&str]) -> Vec<f64> {
+    let fix = |cause: &str| what_if.fixes.iter().find(|f| f.cause == cause);
+    // The shared points and the cause they belong to, from any fix that names them.
+    let shared = what_if.fixes.iter().find_map(|f| f.also_clears.as_ref());
+    let clears = |cause: &str| {
+        shared.is_some_and(|s| {
+            s.cause == cause || fix(cause).is_some_and(|f| f.also_clears.is_some())
+        })
+    };
+    let mut score = what_if.score;
+    let mut cleared = false;
+    causes
+        .iter()
+        .map(|cause| {
+            let points = fix(cause).map_or(0.0, |f| f.points);
+            score -= match shared {
+                Some(s) if clears(cause) && cleared => points - s.points,
+                _ => points,
+            };
+            cleared |= clears(cause);
+            round(score)
+        })
+        .collect()
 }
 
 /// "reverse DNS, SPF and DKIM".
@@ -279,7 +430,32 @@ fn summary(verdict: &Verdict, what_if: &WhatIf) -> String {
         ),
         "fixable" => {
             let plan = what_if.smallest_fix.as_ref().expect("fixable has a plan");
-            let fixes = names(&mut plan.causes.iter().map(String::as_str));
+            // "SPF (and with it DMARC)" where a fix in the plan clears another cause's rules.
+            let mut noted = false;
+            let named: Vec<String> = plan
+                .causes
+                .iter()
+                .map(|cause| {
+                    let also = what_if
+                        .fixes
+                        .iter()
+                        .find(|f| &f.cause == cause)
+                        .and_then(|f| f.also_clears.as_ref())
+                        .filter(|also| !noted && !plan.causes.contains(&also.cause));
+                    match also {
+                        Some(also) => {
+                            noted = true;
+                            format!(
+                                "{} (and with it {})",
+                                short_name(cause),
+                                short_name(&also.cause)
+                            )
+                        }
+                        None => short_name(cause).to_owned(),
+                    }
+                })
+                .collect();
+            let fixes = join_names(&named.iter().map(String::as_str).collect::<Vec<_>>());
             let count = plan.causes.len();
             format!(
                 "Fixing {fixes} would bring the score from {score} to {}, under the line of {line}{}.",
@@ -391,7 +567,7 @@ mod tests {
                 rule("URIBL_BLOCKED", Some(0.001), "receiver-side", "receiver"),
             ],
         );
-        let w = compute(&v).unwrap();
+        let w = compute(&v, false).unwrap();
         assert_eq!(w.outcome, "fixable");
         let plan = w.smallest_fix.unwrap();
         assert_eq!(plan.causes, ["ehlo-hostname", "static-ip"]);
@@ -421,7 +597,7 @@ mod tests {
                 rule("RDNS_NONE", Some(0.5), "reverse-dns", "sender-setup"),
             ],
         );
-        let w = compute(&v).unwrap();
+        let w = compute(&v, false).unwrap();
         assert_eq!(w.outcome, "not-enough");
         assert!(w.smallest_fix.is_none());
         assert_eq!(w.score_after_all_fixes, 5.1);
@@ -447,14 +623,14 @@ mod tests {
                 "sender-setup",
             )],
         );
-        let w = compute(&v).unwrap();
+        let w = compute(&v, false).unwrap();
         assert_eq!(
             (w.threshold, w.threshold_source.as_str()),
             (6.0, "stock-default")
         );
         assert_eq!(w.outcome, "not-enough");
         let lower = verdict("rspamd", 12.85, Some(5.0), Vec::new());
-        let w = compute(&lower).unwrap();
+        let w = compute(&lower, false).unwrap();
         assert_eq!((w.threshold, w.threshold_source.as_str()), (5.0, "message"));
         assert_eq!(w.outcome, "no-rules");
     }
@@ -470,7 +646,7 @@ mod tests {
                 rule("MISSING_MID", Some(5.3), "header-format", "sender-content"),
             ],
         );
-        let w = compute(&v).unwrap();
+        let w = compute(&v, false).unwrap();
         assert!(w.estimated);
         assert_eq!(w.fixes[1].points, 0.7);
         assert_eq!(w.smallest_fix.unwrap().causes, ["header-format"]);
@@ -485,35 +661,112 @@ mod tests {
             Some(5.0),
             vec![rule("X", Some(1.0), "spf", "sender-setup")],
         );
-        let w = compute(&v).unwrap();
+        let w = compute(&v, false).unwrap();
         assert_eq!(w.outcome, "already-under");
         assert!(w.summary.contains("another reason"));
     }
 
+    #[test]
+    fn fixing_dkim_also_lets_dmarc_pass() {
+        // DKIM missing and DMARC failing with p=reject: one fix, DKIM, clears both.
+        let v = verdict(
+            "spamassassin",
+            6.2,
+            Some(5.0),
+            vec![
+                rule("DKIM_ADSP_NXDOMAIN", Some(0.9), "dkim", "sender-setup"),
+                rule("DMARC_REJECT", Some(1.8), "dmarc", "sender-setup"),
+                rule("RDNS_NONE", Some(1.3), "reverse-dns", "sender-setup"),
+            ],
+        );
+        let w = compute(&v, false).unwrap();
+        let dkim = w.fixes.iter().find(|f| f.cause == "dkim").unwrap();
+        assert_eq!(dkim.points, 2.7);
+        assert_eq!(dkim.also_clears.as_ref().unwrap().cause, "dmarc");
+        assert_eq!(w.smallest_fix.as_ref().unwrap().causes, ["dkim"]);
+        assert!(
+            w.summary.starts_with(
+                "Fixing DKIM (and with it DMARC) would bring the score from 6.2 to 3.5"
+            ),
+            "{}",
+            w.summary
+        );
+        // Fixing everything takes the DMARC points off once.
+        assert_eq!(w.score_after_all_fixes, 6.2 - 0.9 - 1.8 - 1.3);
+        assert_eq!(
+            step_scores(&w, &["dkim", "dmarc", "reverse-dns"]),
+            [3.5, 3.5, 2.2]
+        );
+        // SPF clears DMARC only when the envelope sender is in the From domain.
+        let spf = verdict(
+            "spamassassin",
+            6.2,
+            Some(5.0),
+            vec![
+                rule("SPF_FAIL", Some(0.9), "spf", "sender-setup"),
+                rule("DMARC_REJECT", Some(1.8), "dmarc", "sender-setup"),
+            ],
+        );
+        let unaligned = compute(&spf, false).unwrap();
+        let aligned = compute(&spf, true).unwrap();
+        let points = |w: &WhatIf| w.fixes.iter().find(|f| f.cause == "spf").unwrap().points;
+        assert_eq!((points(&unaligned), points(&aligned)), (0.9, 2.7));
+    }
+
+    /// Brute force over every subset: the fewest fixes that get under the line, and the
+    /// most points any set that small takes off.
+    fn brute_force(
+        candidates: &[Candidate<'_>],
+        shared: f64,
+        score: f64,
+        line: f64,
+    ) -> Option<(usize, f64)> {
+        let n = candidates.len();
+        let mut best: Option<(usize, f64)> = None;
+        for mask in 1u32..(1 << n) {
+            let set: Vec<usize> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
+            let taken = value(candidates, &set, shared);
+            if score - taken < line - EPSILON {
+                let size = set.len();
+                best = match best {
+                    Some((b, v)) if b < size || (b == size && v >= taken) => Some((b, v)),
+                    _ => Some((size, taken)),
+                };
+            }
+        }
+        best
+    }
+
     proptest::proptest! {
-        /// The prefix of the points sorted descending is as short as the shortest subset
-        /// found by brute force.
+        /// The smallest set is as small as the smallest subset found by brute force and
+        /// takes off as many points as the best subset of that size.
         #[test]
-        fn the_greedy_prefix_is_a_smallest_set(
-            points in proptest::collection::vec(1u32..5000, 0..10),
+        fn the_smallest_set_matches_brute_force(
+            fixes in proptest::collection::vec((1u32..5000, proptest::bool::weighted(0.3)), 0..10),
+            shared in 0u32..3000,
             excess in 0u32..20000,
         ) {
-            let mut sorted: Vec<f64> = points.iter().map(|p| f64::from(*p) / 1000.0).collect();
-            sorted.sort_by(|a, b| b.total_cmp(a));
+            let shared = f64::from(shared) / 1000.0;
+            let candidates: Vec<Candidate<'_>> = fixes
+                .iter()
+                .map(|(points, clears)| Candidate {
+                    cause: "c",
+                    own: f64::from(*points) / 1000.0,
+                    clears_shared: *clears,
+                })
+                .collect();
             let line = 5.0;
             let score = line + f64::from(excess) / 1000.0;
-            let named: Vec<(&str, f64)> = sorted.iter().map(|p| ("c", *p)).collect();
-            let greedy = smallest_prefix(score, line, &named);
-            let n = sorted.len();
-            let mut best: Option<usize> = None;
-            for mask in 0u32..(1 << n) {
-                let sum: f64 = (0..n).filter(|i| mask & (1 << i) != 0).map(|i| sorted[i]).sum();
-                if score - sum < line - EPSILON {
-                    let size = mask.count_ones() as usize;
-                    best = Some(best.map_or(size, |b| b.min(size)));
+            let found = smallest_set(score, line, &candidates, shared)
+                .map(|set| (set.len(), value(&candidates, &set, shared)));
+            let best = brute_force(&candidates, shared, score, line);
+            match (found, best) {
+                (Some((k, v)), Some((bk, bv))) => {
+                    proptest::prop_assert_eq!(k, bk);
+                    proptest::prop_assert!((v - bv).abs() < 1e-9, "{} vs {}", v, bv);
                 }
+                (found, best) => proptest::prop_assert_eq!(found.is_some(), best.is_some()),
             }
-            proptest::prop_assert_eq!(greedy, best);
         }
     }
 }

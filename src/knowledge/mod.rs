@@ -11,6 +11,8 @@
 //!   a problem, whether the meaning is documented by the vendor or inferred, and the meaning.
 //! - `relays.tsv`: host names of gateways' and mailbox providers' relays, and whether such a
 //!   relay works for the recipient (an inbound filtering gateway) or for the sender.
+//! - `cleared_by.tsv`: rules that also stop firing when another cause is fixed (a DMARC
+//!   failure clears once DKIM or aligned SPF passes), for "what if".
 //! - `microsoft.tsv`: what the fields of Microsoft 365's headers mean (field + value →
 //!   meaning, cause, documented or inferred), read by [`microsoft`].
 
@@ -294,6 +296,30 @@ pub fn classify(rule_set: RuleSet, name: &str) -> Classification {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rules cleared by other fixes (cleared_by.tsv)
+// ---------------------------------------------------------------------------------------------
+
+const CLEARED_BY: &str = include_str!("cleared_by.tsv");
+
+/// The causes whose fix also clears a rule (besides the rule's own cause), e.g. `dkim` and
+/// `spf` for a DMARC failure. Empty for most rules.
+pub fn cleared_by(rule: &str) -> &'static [String] {
+    static TABLE: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            tsv_rows(CLEARED_BY)
+                .filter(|c| c.len() >= 2)
+                .map(|c| {
+                    let causes = c[1].split(',').map(|s| s.trim().to_owned()).collect();
+                    (c[0].to_ascii_uppercase(), causes)
+                })
+                .collect()
+        })
+        .get(&rule.to_ascii_uppercase())
+        .map_or(&[], Vec::as_slice)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Relays (relays.tsv)
 // ---------------------------------------------------------------------------------------------
 
@@ -528,6 +554,16 @@ mod tests {
         }
         for (row, cause) in microsoft::row_causes() {
             assert!(ids.contains(&cause), "microsoft.tsv {row} → {cause}");
+        }
+        for row in tsv_rows(CLEARED_BY) {
+            assert!(
+                k.spamassassin.contains_key(row[0]) || k.rspamd.contains_key(row[0]),
+                "cleared_by.tsv names an unknown rule {}",
+                row[0]
+            );
+            for cause in cleared_by(row[0]) {
+                assert!(ids.contains(&cause.as_str()), "cleared_by.tsv → {cause}");
+            }
         }
         for cause in causes() {
             assert!(

@@ -24,7 +24,7 @@ use builder::Html;
 
 use super::narrative::{self, Narrative};
 use super::{filter_name, format_points};
-use crate::diagnose::what_if::{short_name, stock_score};
+use crate::diagnose::what_if::{short_name, step_scores, stock_score};
 use crate::report::{Finding, FixRecord, Hop, Report, Verdict};
 
 const STYLE: &str = include_str!("style.css");
@@ -505,7 +505,7 @@ fn what_if_box(
             .close("tr")
             .close("thead")
             .open("tbody", &[]);
-        let mut score = what_if.score;
+        let score = what_if.score;
         let over = |s: f64| s >= what_if.threshold - 1e-9;
         let row = |html: &mut Html, label: &str, score: f64| {
             html.open("tr", &[])
@@ -525,9 +525,9 @@ fn what_if_box(
             html.close("td").close("tr");
         };
         row(html, "Now", score);
-        for step in steps {
-            score -= step.points;
-            row(html, &format!("+ fix {}", short_name(&step.cause)), score);
+        let causes: Vec<&str> = steps.iter().map(|step| step.cause.as_str()).collect();
+        for (step, after) in steps.iter().zip(step_scores(what_if, &causes)) {
+            row(html, &format!("+ fix {}", short_name(&step.cause)), after);
         }
         html.close("tbody").close("table").close("div");
         html.el(
