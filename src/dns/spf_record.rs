@@ -503,4 +503,16 @@ mod tests {
     fn explanation_only_letters_are_allowed_in_unknown_modifiers() {
         assert!(parse("v=spf1 -all moo=%{c}%{r}%{t} empty=", None).is_ok());
     }
+
+    proptest::proptest! {
+        /// Any record text is parsed or refused with a reason, never a panic.
+        #[test]
+        fn any_record_parses_or_fails_cleanly(
+            record in "v=spf1( [-+~?]?(a|mx|ptr|ip4|ip6|exists|include|all|redirect=|exp=|[a-z]+=)?[:/]?[a-z0-9.:/%{}_=-]{0,20}){0,8}",
+            v6 in proptest::bool::ANY,
+        ) {
+            let client: IpAddr = if v6 { "2001:db8::1".parse().unwrap() } else { "192.0.2.1".parse().unwrap() };
+            let _ = parse(&record, Some(client));
+        }
+    }
 }
