@@ -52,6 +52,7 @@ Examples:
   spamwhy flagged.eml --format html -o report.html
   pbpaste | spamwhy -
   spamwhy export.mbox                     # summary of a whole mailbox, with a progress bar
+  spamwhy export.mbox -o summary.html     # the summary as one page: what to fix first
   spamwhy --format jsonl Maildir/ > reports.jsonl
   zcat takeout.mbox.gz | spamwhy -";
 
@@ -73,8 +74,9 @@ struct Cli {
     /// ticket), `json` (for programs: one object for one input, an array for several),
     /// `html` (one self-contained page to open and forward; several inputs share one file),
     /// `jsonl` (one JSON report per line, with the message's position in its input). For
-    /// mailboxes, `text`, `markdown` and `json` give the summary. Default: text; with `-o`
-    /// and no `--format`, a name ending in .html, .json or .md picks the format.
+    /// mailboxes, `text`, `markdown`, `json` and `html` give the summary (`html`: one page
+    /// of what got the messages flagged and what to fix first). Default: text; with `-o` and
+    /// no `--format`, a name ending in .html, .json or .md picks the format.
     #[arg(long, value_enum)]
     format: Option<Format>,
 
@@ -510,9 +512,9 @@ fn run(cli: &Cli) -> u8 {
 
 /// Mailboxes (or `--format jsonl`): every message analysed, a summary or JSON lines out.
 fn run_batch(cli: &Cli, format: Format, context: &Context, inputs: &mut [BatchInput]) -> u8 {
-    if matches!(format, Format::Explain | Format::Html) {
+    if format == Format::Explain {
         eprintln!(
-            "spamwhy: --format explain and html are for single messages; for mailboxes use text, markdown, json or jsonl"
+            "spamwhy: --format explain is for single messages; for mailboxes use text, markdown, html, json or jsonl"
         );
         return 2;
     }
@@ -546,9 +548,8 @@ fn run_batch(cli: &Cli, format: Format, context: &Context, inputs: &mut [BatchIn
         Format::Jsonl => None,
         Format::Json => Some(format!("{}\n", render::summary::json(&outcome.summary))),
         Format::Markdown => Some(render::summary::markdown(&outcome.summary)),
-        Format::Text | Format::Explain | Format::Html => {
-            Some(render::summary::text(&outcome.summary))
-        }
+        Format::Html => Some(render::html::summary::render(&outcome.summary)),
+        Format::Text | Format::Explain => Some(render::summary::text(&outcome.summary)),
     };
     if let Some(text) = rendered
         && write!(out, "{text}").is_err()

@@ -1,8 +1,8 @@
 //! The HTML report in a real browser: Debian's headless Chromium, driven over the Chrome
 //! DevTools protocol (a websocket to `--remote-debugging-port`, no driver binary).
 //!
-//! For several corpus reports, one file holding several reports, and a page made to fetch
-//! something (the control), it loads the file, records every request the page makes
+//! For several corpus reports, one file holding several reports, the batch summary of a
+//! mailbox, and a page made to fetch something (the control), it loads the file, records every request the page makes
 //! (`Network.requestWillBeSent`), checks that the key parts are present and visible at
 //! desktop and phone widths with nothing wider than a phone's screen, prints it to PDF, and
 //! keeps full-page screenshots and the PDFs in `target/test-artifacts/browser/`.
@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
+
+mod mbox;
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SPAMWHY_CHROMIUM") {
@@ -291,21 +293,13 @@ impl Browser {
 /// Checks run in the page: each key part present and visible, the charts described, no
 /// scripts, no images, no frames, no links out, nothing wider than the window.
 const CHECKS: &str = r#"(() => {
+  const required = REQUIRED;
   const visible = (el) => {
     if (!el) return false;
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
       && parseFloat(s.opacity) > 0;
-  };
-  const required = {
-    heading: 'article.report h1, article.report h2',
-    verdict: 'section.verdict .status',
-    headline: 'section.verdict .headline',
-    problems: 'ol.problems > li',
-    timeline: 'ol.timeline > li',
-    technical: 'details.tech > summary',
-    footer: 'footer',
   };
   const missing = Object.entries(required)
     .filter(([, sel]) => !visible(document.querySelector(sel)))
@@ -341,14 +335,59 @@ const CHECKS: &str = r#"(() => {
   };
 })()"#;
 
+/// The parts of a report page that must be visible, by name and selector.
+const REPORT_PARTS: &[(&str, &str)] = &[
+    ("heading", "article.report h1, article.report h2"),
+    ("verdict", "section.verdict .status"),
+    ("headline", "section.verdict .headline"),
+    ("problems", "ol.problems > li"),
+    ("timeline", "ol.timeline > li"),
+    ("technical", "details.tech > summary"),
+    ("footer", "footer"),
+];
+
+/// The parts of the batch summary page: its headings in order, the key figures, the causes
+/// and a histogram's marked threshold.
+const SUMMARY_PARTS: &[(&str, &str)] = &[
+    ("heading", "main > h1"),
+    ("key figures", "#key-figures"),
+    ("flagged", "section.verdict .status"),
+    ("figures", "dl.figures dd"),
+    ("fix first", "#fix-first"),
+    (
+        "cause table",
+        "section[aria-labelledby=fix-first] table th[scope=row]",
+    ),
+    ("top cause", "ol.problems > li"),
+    ("not yours", "#not-yours"),
+    ("filters", "#filters"),
+    ("threshold", "tr.at-line"),
+    ("rules", "#rules"),
+    ("servers", "#servers"),
+    ("domains", "#domains"),
+    ("inputs", "#inputs"),
+    ("footer", "footer"),
+];
+
+/// The checks, with the parts that must be visible.
+fn checks(parts: &[(&str, &str)]) -> String {
+    let required: serde_json::Map<String, Value> = parts
+        .iter()
+        .map(|(name, selector)| ((*name).to_owned(), json!(selector)))
+        .collect();
+    CHECKS.replace("REQUIRED", &Value::Object(required).to_string())
+}
+
 struct Case {
     name: &'static str,
+    /// Inputs, or none for the batch summary of a mailbox made from the corpus.
     messages: &'static [&'static str],
     dns: Option<&'static str>,
     /// Text the page must show (checks escaping end to end).
     shows: &'static [&'static str],
     records: bool,
     what_if: bool,
+    parts: &'static [(&'static str, &'static str)],
 }
 
 const CASES: &[Case] = &[
@@ -363,6 +402,7 @@ const CASES: &[Case] = &[
         ],
         records: true,
         what_if: true,
+        parts: REPORT_PARTS,
     },
     Case {
         name: "09-rspamd",
@@ -371,6 +411,7 @@ const CASES: &[Case] = &[
         shows: &["No fix the sender controls is enough"],
         records: true,
         what_if: true,
+        parts: REPORT_PARTS,
     },
     Case {
         name: "18-gmail-no-score",
@@ -379,6 +420,7 @@ const CASES: &[Case] = &[
         shows: &["_domainkey.mapleleaf-bnb.example"],
         records: true,
         what_if: false,
+        parts: REPORT_PARTS,
     },
     Case {
         name: "43-script-in-subject",
@@ -390,6 +432,7 @@ const CASES: &[Case] = &[
         ],
         records: true,
         what_if: true,
+        parts: REPORT_PARTS,
     },
     Case {
         name: "several-messages",
@@ -402,11 +445,32 @@ const CASES: &[Case] = &[
         shows: &["Why these 3 messages were flagged"],
         records: true,
         what_if: true,
+        parts: REPORT_PARTS,
+    },
+    Case {
+        name: "batch-summary",
+        messages: &[],
+        dns: None,
+        shows: &[
+            "Spam summary:",
+            "What to fix first",
+            "Not yours to fix",
+            "What to do:",
+        ],
+        records: false,
+        what_if: false,
+        parts: SUMMARY_PARTS,
     },
 ];
 
 fn render(case: &Case, out: &Path) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_spamwhy"));
+    if case.messages.is_empty() {
+        let (mbox, _) = mbox::mboxrd(&mbox::corpus(20));
+        let input = out.with_extension("mbox");
+        std::fs::write(&input, mbox).unwrap();
+        command.arg(input).arg("--quiet");
+    }
     command
         .args(case.messages)
         .arg("--format")
@@ -464,7 +528,7 @@ fn html_reports_in_a_real_browser() {
         }
         for (label, width, mobile) in [("desktop", 1100, false), ("phone", 390, true)] {
             browser.viewport(&session, width, mobile);
-            let result = browser.evaluate(&session, CHECKS);
+            let result = browser.evaluate(&session, &checks(case.parts));
             let fail = |what: String| format!("{} ({label}): {what}", case.name);
             let missing = result["missing"].as_array().unwrap();
             if !missing.is_empty() {

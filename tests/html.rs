@@ -391,3 +391,168 @@ fn receiver_side_rules_never_count_and_bayes_can_leave_no_fix_enough() {
         }
     }
 }
+
+mod mbox;
+
+/// A message for the batch summary whose sending server's HELO name and From domain carry
+/// markup, quotes and a control character, as do its Subject and rule list.
+const HOSTILE_SENDER: &str = "Received: from <script>x</script> (host.evil.example [198.51.100.77])\n\
+\tby mx.example.net (Postfix) with ESMTP id 1A2B\n\
+\tfor <a@example.net>; Tue, 21 Jul 2026 21:48:31 +0200 (CEST)\n\
+X-Spam-Status: Yes, score=9.0 required=5.0 tests=RDNS_NONE,HELO_LOCALHOST,\n\
+\tBAYES_99 autolearn=no version=4.0.1\n\
+From: a@e'vil\x1b<script>.example\n\
+To: <x@example.net>\n\
+Subject: <script>alert(\"s\")</script> ' \" \x1b[31m \u{202e}reversed\n\
+Date: Tue, 21 Jul 2026 21:48:30 +0200\n\
+Message-ID: <1@evil.example>\n\
+\n\
+body\n";
+
+#[test]
+fn the_batch_summary_page_is_valid_and_keeps_hostile_values_as_text() {
+    // The hostile message first (so its server and domain rank among the ties), corpus
+    // messages with sender and receiver causes, and one that is not mail, in an mbox whose
+    // own name is hostile.
+    let mut messages = vec![HOSTILE_SENDER.as_bytes().to_vec()];
+    messages.extend(mbox::corpus(12));
+    messages.push(b"\x89PNG\r\n\x1a\n not mail at all\n".to_vec());
+    let (bytes, offsets) = mbox::mboxrd(&messages);
+    let dir = tempfile::tempdir().unwrap();
+    let mailbox = dir.path().join("evil<script>alert(1)'\"\x1b.mbox");
+    std::fs::write(&mailbox, bytes).unwrap();
+    let mailbox = mailbox.to_str().unwrap();
+    let page = dir.path().join("summary.html");
+    // `-o NAME.html` picks the format, as for one message.
+    let out = spamwhy(&["--quiet", mailbox, "-o", page.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "one message is not mail");
+    assert!(out.stdout.is_empty(), "nothing on standard output with -o");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&spamwhy(&["--quiet", "--format", "json", mailbox]).stdout).unwrap();
+
+    let parsed = parse(&html);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for tag in &parsed.tags {
+        assert!(KNOWN_TAGS.contains(&tag.as_str()), "<{tag}> got through");
+    }
+    assert!(!html.contains("<script"), "a raw <script in the page");
+    assert!(!html.contains('\x1b') && !html.contains('\u{202e}'));
+    assert!(html.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"
+    ));
+    assert_eq!(parsed.tags.iter().filter(|t| *t == "style").count(), 1);
+
+    // The hostile values are there, as text, control characters made visible.
+    let text = &parsed.text;
+    let domain = summary["from_domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .find(|d| d.contains("vil"))
+        .expect("the hostile From domain");
+    assert!(domain.contains(['<', '\'', '\x1b']), "{domain:?}");
+    assert!(
+        text.contains(&domain.replace('\x1b', "\\x1b")),
+        "{domain:?}"
+    );
+    for shown in [
+        "<script>x</script>",
+        "evil<script>alert(1)'\"\\x1b.mbox",
+        "is not a mail message: this is a PNG image",
+    ] {
+        assert!(text.contains(shown), "{shown:?} not shown as text");
+    }
+    assert!(
+        text.contains(&offsets[13].to_string()),
+        "the failure's offset"
+    );
+
+    // The key figures.
+    let m = &summary["messages"];
+    let (read, analysed, flagged, failed) = (
+        m["read"].as_u64().unwrap(),
+        m["analysed"].as_u64().unwrap(),
+        m["flagged"].as_u64().unwrap(),
+        m["failed"].as_u64().unwrap(),
+    );
+    assert_eq!((read, failed), (14, 1));
+    let share = format!("{:.1}%", flagged as f64 * 100.0 / analysed as f64);
+    for figure in [
+        format!("{flagged} of {analysed} messages were flagged as spam ({share})"),
+        format!("Messages read{read}"),
+        format!("Analysed{analysed}"),
+        format!("Flagged as spam{flagged} ({share})"),
+        format!("Could not be read{failed}"),
+    ] {
+        assert!(text.contains(&figure), "{figure:?} not in the page");
+    }
+
+    // What to fix first: the sender's causes, the one behind most flagged messages first,
+    // with the catalogue's explanation and fix; the receiver's apart, after them.
+    let causes = summary["causes"].as_array().unwrap();
+    let top = causes
+        .iter()
+        .find(|c| c["fault"].as_str().unwrap().starts_with("sender"))
+        .unwrap();
+    let entry = spamwhy::knowledge::cause(top["cause"].as_str().unwrap());
+    let fix_first = text.find("What to fix first").unwrap();
+    let card = text
+        .find(&format!("1. {}", entry.title))
+        .expect("the top cause's card");
+    assert!(fix_first < card);
+    assert!(text[card..].contains(&format!(
+        "Behind {} of {flagged} flagged messages",
+        top["flagged"]
+    )));
+    assert!(text[card..].contains(entry.explanation.trim()));
+    assert!(text[card..].contains(entry.fix.trim()));
+    let not_yours = text
+        .find("Not yours to fix")
+        .expect("receiver causes apart");
+    for cause in causes.iter().filter(|c| c["flagged"].as_u64() > Some(0)) {
+        let at = fix_first
+            + text[fix_first..]
+                .find(cause["title"].as_str().unwrap())
+                .unwrap();
+        if cause["fault"] == "receiver" {
+            assert!(at > not_yours, "{} is not the sender's", cause["cause"]);
+        } else if cause["fault"].as_str().unwrap().starts_with("sender") {
+            assert!(fix_first < at && at < not_yours, "{}", cause["cause"]);
+        }
+    }
+    // The other sections, in order.
+    let mut last = 0;
+    for heading in [
+        "Key figures",
+        "What to fix first",
+        "Not yours to fix",
+        "By filter",
+        "Top rules",
+        "Sending servers",
+        "From domains",
+        "Inputs and failures",
+    ] {
+        let at = text.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+        assert!(at > last, "{heading} out of order");
+        last = at;
+    }
+    // The histogram marks the threshold, and every table heads its rows and columns.
+    assert!(html.contains("<tr class=\"at-line\">"));
+    assert_eq!(
+        html.matches("<table>").count(),
+        html.matches("<caption").count()
+    );
+    assert!(!html.contains("<th>"), "a th without scope");
+
+    // Standard input, and `explain` still refused for mailboxes.
+    let (bytes, _) = mbox::mboxrd(&mbox::corpus(3));
+    let out = mbox::spamwhy_stdin(&["--format", "html", "-"], &bytes);
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(html.contains("Spam summary:") && parse(&html).errors.is_empty());
+    let out = spamwhy(&["--format", "explain", mailbox]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("explain is for single messages"));
+}

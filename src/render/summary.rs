@@ -1,4 +1,5 @@
-//! The batch summary for people (`text`, `markdown`) and programs (`json`).
+//! The batch summary for people (`text`, `markdown`) and programs (`json`); the page is
+//! [`html::summary`](super::html::summary), which shares the number formatting here.
 
 use std::fmt::Write;
 
@@ -15,7 +16,7 @@ pub fn json(summary: &Summary) -> String {
     serde_json::to_string_pretty(summary).expect("a summary is always serialisable")
 }
 
-fn percent(part: u64, whole: u64) -> String {
+pub(crate) fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
         "0%".to_owned()
     } else {
@@ -24,7 +25,7 @@ fn percent(part: u64, whole: u64) -> String {
 }
 
 /// 12345 -> "12,345".
-fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -36,7 +37,7 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn range(from: Option<f64>, to: Option<f64>) -> String {
+pub(crate) fn range(from: Option<f64>, to: Option<f64>) -> String {
     match (from, to) {
         (None, Some(to)) => format!("< {}", format_points(to)),
         (Some(from), None) => format!(">= {}", format_points(from)),

@@ -11,11 +11,11 @@
 //!
 //! Built for more pages than one: [`document`] is the shell (head, style, footer) and takes
 //! any body, [`report_article`] writes one report at any heading level with its own id
-//! prefix, and [`svg::row_bar`] draws table-row bars. A batch summary page (share flagged,
-//! top causes, by sending server) is meant to be another body for [`document`], made of a
-//! table with row bars, followed by the reports' articles; batch mode itself is not here.
+//! prefix, and [`svg::row_bar`] draws table-row bars. The batch summary page
+//! ([`summary`]) is another body for [`document`], made of the same parts.
 
 pub mod builder;
+pub mod summary;
 pub mod svg;
 
 use std::collections::BTreeMap;
@@ -84,7 +84,12 @@ pub fn render_pages(pages: &[Page<'_>]) -> String {
         ),
         _ => format!("Why these {} messages were flagged", pages.len()),
     };
-    document(&title, |html| {
+    let made_from = if pages.len() == 1 {
+        "the copy of the message the recipient received"
+    } else {
+        "the copies of the messages their recipients received"
+    };
+    document(&title, made_from, |html| {
         let level = if pages.len() == 1 {
             1
         } else {
@@ -97,8 +102,9 @@ pub fn render_pages(pages: &[Page<'_>]) -> String {
     })
 }
 
-/// The HTML shell: head with the policy and the style, `main` with the body, a footer.
-pub fn document(title: &str, body: impl FnOnce(&mut Html)) -> String {
+/// The HTML shell: head with the policy and the style, `main` with the body, a footer that
+/// says what the page was made from (`made_from`: "the copy of the message ...").
+pub fn document(title: &str, made_from: &str, body: impl FnOnce(&mut Html)) -> String {
     let mut html = Html::new();
     html.raw("<!DOCTYPE html>\n")
         .open("html", &[("lang", "en")])
@@ -136,7 +142,7 @@ pub fn document(title: &str, body: impl FnOnce(&mut Html)) -> String {
             "p",
             &[],
             &format!(
-                "Made by spamwhy {} from the copy of the message the recipient received. This file is self-contained: it loads nothing from the network and runs no scripts.",
+                "Made by spamwhy {} from {made_from}. This file is self-contained: it loads nothing from the network and runs no scripts.",
                 env!("CARGO_PKG_VERSION")
             ),
         )
@@ -869,11 +875,21 @@ fn timeline_section(html: &mut Html, report: &Report, level: u8) {
 }
 
 fn table_head(html: &mut Html, caption: &str, columns: &[&str]) {
+    table_head_aligned(html, caption, columns, &[]);
+}
+
+/// A table's start (scrolling box, caption for screen readers, column headings), with the
+/// columns at the positions in `numeric` aligned as numbers.
+fn table_head_aligned(html: &mut Html, caption: &str, columns: &[&str], numeric: &[usize]) {
     html.open("div", &[("class", "scroll")]).open("table", &[]);
     html.el("caption", &[("class", "visually-hidden")], caption);
     html.open("thead", &[]).open("tr", &[]);
-    for column in columns {
-        html.el("th", &[("scope", "col")], column);
+    for (n, column) in columns.iter().enumerate() {
+        if numeric.contains(&n) {
+            html.el("th", &[("scope", "col"), ("class", "num")], column);
+        } else {
+            html.el("th", &[("scope", "col")], column);
+        }
     }
     html.close("tr").close("thead").open("tbody", &[]);
 }

@@ -5,8 +5,8 @@
 //! - [`score_bar`]: one verdict's score as stacked contributions per cause, coloured and
 //!   patterned by who can fix each, with the filter's line and the score marked.
 //! - [`row_bar`]: a single bar against a scale with an optional line, one per table row:
-//!   used by the what-if table, and meant for the batch summary's "top causes" and "share
-//!   flagged" rows too.
+//!   used by the what-if table and the batch summary page (share flagged, each cause's and
+//!   rule's share, the score histograms).
 
 use super::builder::Html;
 
