@@ -89,13 +89,9 @@ pub fn lower_name(field: &HeaderField) -> String {
     field.name.to_ascii_lowercase()
 }
 
-/// Whether a field's name starts with any of the prefixes (lower-case). Runs for every
-/// field and every vendor, so it compares in place instead of lower-casing a copy.
+/// Whether a field's name starts with any of the prefixes.
 pub fn starts_with_any(field: &HeaderField, prefixes: &[&str]) -> bool {
-    let name = field.name.as_bytes();
-    prefixes
-        .iter()
-        .any(|p| name.len() >= p.len() && name[..p.len()].eq_ignore_ascii_case(p.as_bytes()))
+    prefixes.iter().any(|p| field.name_starts_with(p))
 }
 
 /// Runs every gateway reader. Order matters only where two vendors share a header name

@@ -133,16 +133,17 @@ pub fn read(
 ) -> Vec<Verdict> {
     let mut verdicts = Vec::new();
     for untrusted in [false, true] {
-        let in_group = |f: &HeaderField| {
-            HEADERS
-                .iter()
-                .any(|(name, _)| f.is(&group_name(name, untrusted)))
-        };
-        let makes_verdict = fields.has_where(|f| {
-            VERDICT_HEADERS
-                .iter()
-                .any(|name| f.is(&group_name(name, untrusted)))
-        });
+        // The names once, not once per field of the message.
+        let group: Vec<String> = HEADERS
+            .iter()
+            .map(|(name, _)| group_name(name, untrusted))
+            .collect();
+        let verdict_names: Vec<String> = VERDICT_HEADERS
+            .iter()
+            .map(|name| group_name(name, untrusted))
+            .collect();
+        let in_group = |f: &HeaderField| group.iter().any(|name| f.is(name));
+        let makes_verdict = fields.has_where(|f| verdict_names.iter().any(|name| f.is(name)));
         if !makes_verdict {
             continue;
         }

@@ -19,11 +19,10 @@ use crate::report::Verdict;
 const NOT_SPAM_ACTIONS: &[&str] = &["no action", "greylist"];
 
 fn is_rspamd_specific(field: &HeaderField) -> bool {
-    let name = field.name.to_ascii_lowercase();
-    name.starts_with("x-spamd-")
-        || name.starts_with("x-rspamd-")
-        || name.starts_with("x-rspam-")
-        || (name == "x-spam-report" && field.value.trim_start().starts_with("Action:"))
+    ["x-spamd-", "x-rspamd-", "x-rspam-"]
+        .iter()
+        .any(|prefix| field.name_starts_with(prefix))
+        || (field.is("x-spam-report") && field.value.trim_start().starts_with("Action:"))
 }
 
 /// One verdict per Rspamd scan: the topmost `X-Spamd-Result` with every other Rspamd

@@ -90,10 +90,7 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
     let reports = fields
         .take_where(|f| f.is("X-Spam-Report") && !f.value.trim_start().starts_with("Action:"));
     let versions = fields.take("X-Spam-Checker-Version");
-    let amavis = fields.take_where(|f| {
-        let name = f.name.to_ascii_lowercase();
-        name.starts_with("x-amavis") || name == "x-quarantine-id"
-    });
+    let amavis = fields.take_where(|f| f.name_starts_with("x-amavis") || f.is("x-quarantine-id"));
     let scanned_by_amavis = fields
         .take_where(|f| f.is("X-Virus-Scanned") && f.value.to_ascii_lowercase().contains("amavis"));
     if statuses.is_empty()
@@ -214,7 +211,7 @@ fn read_native(fields: &mut Fields<'_>) -> Vec<Verdict> {
 
 /// Exim's built-in SpamAssassin client: `X-Spam_score`, `X-Spam_report`, `X-Spam_bar`...
 fn read_exim(fields: &mut Fields<'_>) -> Option<Verdict> {
-    let exim = fields.take_where(|f| f.name.to_ascii_lowercase().starts_with("x-spam_"));
+    let exim = fields.take_where(|f| f.name_starts_with("x-spam_"));
     if exim.is_empty() {
         return None;
     }
@@ -296,7 +293,7 @@ fn read_fastmail(fields: &mut Fields<'_>) -> Verdict {
 
 /// MailScanner names its headers after the organisation: `X-<Org>-MailScanner-SpamCheck`.
 fn read_mailscanner(fields: &mut Fields<'_>) -> Vec<Verdict> {
-    let all = fields.take_where(|f| f.name.to_ascii_lowercase().contains("mailscanner"));
+    let all = fields.take_where(|f| f.name_contains("mailscanner"));
     if all.is_empty() {
         return Vec::new();
     }

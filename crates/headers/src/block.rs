@@ -32,6 +32,21 @@ impl HeaderField {
         self.name.eq_ignore_ascii_case(name)
     }
 
+    /// Whether the name starts with `prefix`, ignoring ASCII case (no copy is made: readers
+    /// ask this of every field).
+    pub fn name_starts_with(&self, prefix: &str) -> bool {
+        let name = self.name.as_bytes();
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+    }
+
+    /// Whether the name contains `part`, ignoring ASCII case.
+    pub fn name_contains(&self, part: &str) -> bool {
+        self.name
+            .as_bytes()
+            .windows(part.len().max(1))
+            .any(|window| window.eq_ignore_ascii_case(part.as_bytes()))
+    }
+
     /// The value with folding removed (RFC 5322 unfolding: line breaks dropped, whitespace
     /// kept) and surrounding whitespace trimmed.
     pub fn unfolded(&self) -> String {
@@ -224,6 +239,17 @@ fn next_line_offset(input: &[u8], offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_compare_without_case() {
+        let block = split_header_block(b"X-Spam_Score: 5\r\nX-MailScanner-ID: 1\r\nX: y\r\n\r\n");
+        let [score, scanner, short] = &block.fields[..] else {
+            panic!("three fields")
+        };
+        assert!(score.name_starts_with("x-spam_") && !score.name_starts_with("x-spam-"));
+        assert!(scanner.name_contains("mailscanner") && !scanner.name_contains("rspamd"));
+        assert!(!short.name_starts_with("x-spam") && !short.name_contains("xy"));
+    }
 
     #[test]
     fn crlf_lf_and_cr_endings_agree() {
