@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::Position;
 use crate::audit::address_domain;
-use crate::diagnose::default_threshold;
+use crate::diagnose::{default_threshold, stock_threshold};
 use crate::knowledge;
 use crate::report::Report;
 
@@ -228,15 +228,13 @@ impl FilterTally {
         Some(self.max)
     }
 
-    /// The most common threshold, or the filter's default.
-    fn threshold(&self, filter: &str) -> f64 {
+    /// The most common threshold the headers give, or the filter's stock line.
+    fn threshold(&self, filter: &str) -> Option<f64> {
         self.thresholds
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map_or_else(
-                || default_threshold(filter),
-                |(bits, _)| f64::from_bits(*bits),
-            )
+            .map(|(bits, _)| f64::from_bits(*bits))
+            .or_else(|| stock_threshold(filter))
     }
 
     /// Messages with a score in [from, to).
@@ -407,7 +405,9 @@ impl Aggregator {
         let filters = filters
             .into_iter()
             .map(|(name, t)| {
-                let threshold = t.threshold(name);
+                let line = t.threshold(name);
+                // Filters without a line still get ranges, on the usual scale.
+                let threshold = line.unwrap_or_else(|| default_threshold(name));
                 let edges = [
                     f64::NEG_INFINITY,
                     0.0,
@@ -433,7 +433,7 @@ impl Aggregator {
                     messages: t.count.messages,
                     flagged: t.count.flagged,
                     scored: t.scored,
-                    threshold: round(threshold),
+                    threshold: line.map(round),
                     min: (t.scored > 0).then_some(round(t.min)),
                     mean: (t.scored > 0).then(|| round(t.sum / t.scored as f64)),
                     median: t.quantile(0.5).map(round),
@@ -597,8 +597,10 @@ pub struct FilterSummary {
     pub flagged: u64,
     /// Messages with a score.
     pub scored: u64,
-    /// The most common threshold (the filter's default when none is given).
-    pub threshold: f64,
+    /// The most common threshold the headers give, or the filter's stock line; null for
+    /// filters that do not score against one (greylisting, scores on the vendor's own
+    /// scale) when the headers give none.
+    pub threshold: Option<f64>,
     pub min: Option<f64>,
     pub mean: Option<f64>,
     /// Median and 90th percentile, to a quarter point.
@@ -689,7 +691,7 @@ mod tests {
         assert_eq!(s.messages.read, 4);
         assert_eq!(s.messages.flagged, 2);
         let sa = &s.filters[0];
-        assert_eq!((sa.messages, sa.flagged, sa.threshold), (4, 2, 5.0));
+        assert_eq!((sa.messages, sa.flagged, sa.threshold), (4, 2, Some(5.0)));
         assert_eq!(sa.median, Some(1.0));
         assert_eq!(sa.histogram.iter().map(|b| b.messages).sum::<u64>(), 4);
         assert_eq!(sa.histogram[0].messages, 1);
@@ -697,5 +699,44 @@ mod tests {
         assert_eq!(s.causes[0].share_of_flagged, 1.0);
         assert_eq!(s.servers[0].server.ip.as_deref(), Some("192.0.2.1"));
         assert_eq!(s.inputs[0].messages, 4);
+    }
+
+    #[test]
+    fn filters_without_a_line_have_no_threshold() {
+        let mut agg = Aggregator::default();
+        agg.start_input("x.mbox", "mbox");
+        let mut greylisted = message(false, 0.0, "192.0.2.1");
+        greylisted.filters = vec![FilterScore {
+            filter: "greylisting".into(),
+            spam: None,
+            score: None,
+            threshold: None,
+        }];
+        agg.add(&greylisted);
+        let mut rated = message(true, -4.0, "192.0.2.2");
+        rated.filters = vec![FilterScore {
+            filter: "cisco".into(),
+            spam: Some(true),
+            score: Some(-4.0),
+            threshold: None,
+        }];
+        agg.add(&rated);
+        agg.add(&message(false, 1.0, "192.0.2.3"));
+        let s = agg.finish();
+        let threshold = |name: &str| {
+            s.filters
+                .iter()
+                .find(|f| f.filter == name)
+                .unwrap()
+                .threshold
+        };
+        assert_eq!(threshold("greylisting"), None);
+        assert_eq!(threshold("cisco"), None);
+        assert_eq!(threshold("spamassassin"), Some(5.0));
+        let text = crate::render::summary::text(&s);
+        assert!(
+            !text.contains("Greylisting: 1 messages, 0 flagged (0.0%), threshold"),
+            "{text}"
+        );
     }
 }

@@ -16,7 +16,7 @@ pub mod what_if;
 
 use std::collections::BTreeMap;
 
-pub use rules::{default_threshold, rule_fault};
+pub use rules::{default_threshold, rule_fault, stock_threshold};
 
 use crate::audit::{Confidence, Observation};
 use crate::knowledge::{self, Fault};

@@ -41,16 +41,22 @@ pub fn rule_fault(cause_fault: Fault, cause: &str, points: Option<f64>) -> Fault
     }
 }
 
-/// The threshold a filter's score is measured against, when the headers give none. For
-/// gateways whose rule points are on a scale of their own it is that scale's spam line:
-/// Vade's points against OVHcloud's spam score of 300; Sophos's rule weights look like
-/// fractions of 1.
-pub fn default_threshold(filter: &str) -> f64 {
+/// The line a filter flags at in its stock set-up, for the filters that score in points
+/// against one; `None` for filters whose score is on a scale of their own (a probability, a
+/// reputation) or that give no score. Vade's points are measured against OVHcloud's spam
+/// score of 300; Microsoft's spam confidence level flags from 5.
+pub fn stock_threshold(filter: &str) -> Option<f64> {
     match filter {
-        "rspamd" => 15.0,
-        "vade" => 300.0,
-        "sophos" => 1.0,
-        // Microsoft's spam confidence level: 5 and above is spam.
-        _ => 5.0,
+        "spamassassin" | "stalwart" | "microsoft" => Some(5.0),
+        "rspamd" => Some(15.0),
+        "vade" => Some(300.0),
+        _ => None,
     }
+}
+
+/// The threshold a filter's score is measured against, when the headers give none: its
+/// stock line, else 1 for Sophos (its rule weights look like fractions of 1) and 5 for the
+/// rest.
+pub fn default_threshold(filter: &str) -> f64 {
+    stock_threshold(filter).unwrap_or(if filter == "sophos" { 1.0 } else { 5.0 })
 }

@@ -138,12 +138,14 @@ pub fn text(summary: &Summary) -> String {
         for f in &summary.filters {
             let _ = writeln!(
                 out,
-                "  {}: {} messages, {} flagged ({}), threshold {}",
+                "  {}: {} messages, {} flagged ({}){}",
                 filter_name(&f.filter),
                 thousands(f.messages),
                 thousands(f.flagged),
                 percent(f.flagged, f.messages),
-                format_points(f.threshold)
+                f.threshold
+                    .map(|t| format!(", threshold {}", format_points(t)))
+                    .unwrap_or_default()
             );
             if f.scored == 0 {
                 continue;
@@ -306,7 +308,7 @@ pub fn markdown(summary: &Summary) -> String {
                 thousands(f.messages),
                 thousands(f.flagged),
                 percent(f.flagged, f.messages),
-                format_points(f.threshold),
+                f.threshold.map_or_else(|| "-".to_owned(), format_points),
                 if f.scored > 0 {
                     stats(f)
                 } else {

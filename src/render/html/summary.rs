@@ -392,7 +392,7 @@ fn filter_block(html: &mut Html, f: &FilterSummary) {
             thousands(f.flagged),
             percent(f.flagged, f.messages)
         ),
-        show((!own_scale).then_some(f.threshold)),
+        show(f.threshold.filter(|_| !own_scale)),
         show(f.min),
         show(f.median),
         show(f.p90),
@@ -406,20 +406,23 @@ fn filter_block(html: &mut Html, f: &FilterSummary) {
         note(html, "The headers of these messages show no score.");
         return;
     }
-    if own_scale {
-        note(
-            html,
-            &format!(
-                "{name} scores on its own scale, not in points against a threshold; the flagged count is what it decided."
-            ),
-        );
-        return;
-    }
-    let bins = shown_bins(&f.histogram, f.threshold);
+    let threshold = match f.threshold {
+        Some(threshold) if !own_scale => threshold,
+        _ => {
+            note(
+                html,
+                &format!(
+                    "{name} does not score in points against a threshold; the flagged count is what it decided."
+                ),
+            );
+            return;
+        }
+    };
+    let bins = shown_bins(&f.histogram, threshold);
     let most = bins.iter().map(|b| b.messages).max().unwrap_or(0);
     let caption = format!(
         "{name}: how many messages scored in each range; ranges from the threshold of {} up are over it",
-        format_points(f.threshold)
+        format_points(threshold)
     );
     table_head_aligned(
         html,
@@ -429,7 +432,7 @@ fn filter_block(html: &mut Html, f: &FilterSummary) {
     );
     let mut marked = false;
     for bin in bins {
-        let over = is_over(bin, f.threshold);
+        let over = is_over(bin, threshold);
         let first_over = over && !marked;
         marked |= over;
         let attrs: &[(&'static str, &str)] = if first_over {
@@ -449,7 +452,7 @@ fn filter_block(html: &mut Html, f: &FilterSummary) {
         html,
         &format!(
             "The dashed line marks the threshold of {} (the one most of these headers give, or {name}'s default); empty ranges at either end are left out. Of {} scored messages, 90% scored below {}.",
-            format_points(f.threshold),
+            format_points(threshold),
             thousands(f.scored),
             show(f.p90)
         ),
