@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::{filter_name, format_points, score_phrase};
+use crate::diagnose::what_if::short_name;
 use crate::report::{Finding, FindingRule, FixRecord, Report, Side, Verdict};
 
 pub struct Narrative {
@@ -123,6 +124,14 @@ pub fn fix_alone(report: &Report, cause: &str) -> Vec<String> {
                 },
                 format_points(what_if.threshold)
             );
+            if let Some(also) = &fix.also_clears {
+                let _ = write!(
+                    text,
+                    "; that counts the {} points of the failed {} check, which passes once this is fixed",
+                    format_points(also.points),
+                    short_name(&also.cause)
+                );
+            }
             if let Some(note) = &fix.note {
                 let _ = write!(text, "; but it is not a sure fix: {note}");
             }
