@@ -17,9 +17,9 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::InputError;
 use super::maildir::{self, is_maildir};
 use super::mbox::starts_with_separator;
+use super::{InputError, sorted_entries};
 
 /// What a command-line input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,14 +178,6 @@ impl Walker {
         self.stack.extend(entries);
     }
 
-    fn list(dir: &Path) -> Vec<PathBuf> {
-        let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
-        paths.sort();
-        paths
-    }
-
     fn expand_maildir(&mut self, dir: &Path) {
         let mut entries: Vec<Entry> = maildir::messages(dir)
             .into_iter()
@@ -200,7 +192,7 @@ impl Walker {
             if is_maildir(&path) {
                 self.expand_maildir(&path);
             } else {
-                let entries = Self::list(&path).into_iter().map(Entry::Tree).collect();
+                let entries = sorted_entries(&path).into_iter().map(Entry::Tree).collect();
                 self.push_sorted(entries);
             }
             return None;

@@ -2,20 +2,13 @@
 //! and `new/` (not yet seen by a client); `tmp/` holds deliveries in progress and is never
 //! read. Maildir++ keeps sub-folders as `.Name/` directories beside them.
 
-use std::fs;
 use std::path::{Path, PathBuf};
+
+use super::sorted_entries;
 
 /// Whether `dir` is a Maildir.
 pub fn is_maildir(dir: &Path) -> bool {
     dir.join("cur").is_dir() || dir.join("new").is_dir()
-}
-
-fn list(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    paths.sort();
-    paths
 }
 
 /// The message files of `cur/` and `new/`, ordered by file name (which starts with the
@@ -23,7 +16,7 @@ fn list(dir: &Path) -> Vec<PathBuf> {
 pub fn messages(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = ["cur", "new"]
         .iter()
-        .flat_map(|sub| list(&dir.join(sub)))
+        .flat_map(|sub| sorted_entries(&dir.join(sub)))
         .filter(|p| p.is_file())
         .collect();
     files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
@@ -32,7 +25,7 @@ pub fn messages(dir: &Path) -> Vec<PathBuf> {
 
 /// Maildir++ sub-folders (`.Sent`, `.Junk`...), in name order.
 pub fn subfolders(dir: &Path) -> Vec<PathBuf> {
-    list(dir)
+    sorted_entries(dir)
         .into_iter()
         .filter(|p| {
             p.file_name()

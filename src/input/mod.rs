@@ -14,7 +14,7 @@ pub use classify::{Classified, classify};
 
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One input as the user named it, with its bytes.
 #[derive(Debug)]
@@ -67,6 +67,16 @@ pub fn read(source: &str) -> Result<Input, InputError> {
         source: source.to_owned(),
         bytes,
     })
+}
+
+/// The entries of a directory, sorted by path so walks are deterministic; an unreadable
+/// directory lists nothing.
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
