@@ -409,8 +409,9 @@ fn property(i: &str) -> IResult<&str, (String, String, Vec<&str>)> {
 }
 
 #[cfg(test)]
-mod unclosed_tests {
+mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn unclosed_comment_is_reported() {
@@ -424,12 +425,6 @@ mod unclosed_tests {
             .unwrap();
         assert!(r.problems.is_empty());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
 
     fn ar(value: &str) -> AuthenticationResults {
         match parse_authentication_results(value) {
