@@ -10,7 +10,7 @@ mod sender;
 mod signing;
 
 pub(crate) use sender::dynamic_marker;
-pub use signing::address_domain;
+pub use signing::{address_domain, envelope_aligned};
 
 use spamwhy_headers::HeaderBlock;
 

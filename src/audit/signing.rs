@@ -15,6 +15,15 @@ pub fn address_domain(address: &str) -> Option<String> {
     (!domain.is_empty()).then_some(domain)
 }
 
+/// Whether the envelope sender (Return-Path) is in the From domain's organisation, which is
+/// what lets an SPF pass count for DMARC (relaxed alignment); `None` when either is unknown.
+pub fn envelope_aligned(report: &Report) -> Option<bool> {
+    let domain = |address: Option<&str>| address.and_then(address_domain);
+    let from = domain(report.message.from.as_deref())?;
+    let envelope = domain(report.message.return_path.as_deref())?;
+    Some(org_domain(&from) == org_domain(&envelope))
+}
+
 pub fn check(report: &Report, block: &HeaderBlock, out: &mut Vec<Observation>) {
     let from_domain = report.message.from.as_deref().and_then(address_domain);
     if report.dkim_signatures.is_empty()
@@ -76,7 +85,7 @@ pub fn check(report: &Report, block: &HeaderBlock, out: &mut Vec<Observation>) {
         .as_deref()
         .and_then(address_domain);
     if let (Some(from), Some(envelope)) = (&from_domain, &return_path)
-        && org_domain(from) != org_domain(envelope)
+        && envelope_aligned(report) == Some(false)
     {
         let field = block.first("Return-Path");
         out.push(Observation::problem(

@@ -39,14 +39,7 @@ struct CauseTally {
 /// Adds rule diagnoses, `findings` and `passed` to a report. `observations` come from the
 /// audit of the message.
 pub fn diagnose(report: &mut Report, observations: Vec<Observation>) {
-    // DMARC counts an SPF pass only for an envelope sender in the From domain's organisation.
-    let domain = |address: Option<&str>| {
-        address
-            .and_then(crate::audit::address_domain)
-            .map(|d| crate::domain::org_domain(&d))
-    };
-    let from = domain(report.message.from.as_deref());
-    let spf_aligned = from.is_some() && from == domain(report.message.return_path.as_deref());
+    let spf_aligned = crate::audit::envelope_aligned(report) == Some(true);
     for verdict in &mut report.verdicts {
         rules::annotate(verdict);
         verdict.what_if = what_if::compute(verdict, spf_aligned);
