@@ -17,7 +17,7 @@
 
 use std::net::IpAddr;
 
-use spamwhy_headers::received::Received;
+use spamwhy_headers::received::{FromClause, Received};
 
 use crate::domain::{is_internal_ip, org_domain, parse_ip};
 use crate::knowledge;
@@ -189,7 +189,7 @@ fn is_inbound_gateway_handover(
     let Some(from) = &received.from else {
         return false;
     };
-    let Some(name) = from.rdns.as_deref().or(from.helo.as_deref()) else {
+    let Some(name) = client_name(from) else {
         return false;
     };
     let Some(relay) = knowledge::relay(name).filter(|relay| relay.faces_recipient) else {
@@ -205,19 +205,18 @@ fn is_inbound_gateway_handover(
         && !hints.outbound_gateways.contains(&relay.filter.as_str())
 }
 
+/// The name a hop gives its client: the reverse DNS name is the receiver's own lookup; the
+/// HELO is whatever the client claimed, so it only counts when there is no reverse name.
+fn client_name(from: &FromClause) -> Option<&str> {
+    from.rdns.as_deref().or(from.helo.as_deref())
+}
+
 /// A hop between two of the recipient's own machines.
 fn is_internal_relay(received: &Received, recipient_domains: &[String]) -> bool {
     let Some(from) = &received.from else {
         return true; // local submission or a provider's internal "by ... with SMTP id" line
     };
-    // The reverse DNS name is the recipient's own lookup; the HELO is whatever the client
-    // claimed, so it only counts when there is no reverse name.
-    let names: Vec<&str> = from
-        .rdns
-        .as_deref()
-        .or(from.helo.as_deref())
-        .into_iter()
-        .collect();
+    let names: Vec<&str> = client_name(from).into_iter().collect();
     let by = received.by.as_deref().unwrap_or("").to_ascii_lowercase();
     let provider_entry = names.iter().any(|name| {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
