@@ -261,41 +261,17 @@ fn logical_lines(text: &str) -> Result<Vec<(usize, bool, Vec<Token>)>, ZoneError
                     })?;
                 }
                 '"' => {
-                    let mut bytes = Vec::new();
+                    // The raw text up to the closing quote (`\"` is not one), then escapes.
+                    let mut raw = String::new();
+                    let mut escaped = false;
                     let mut closed = false;
-                    while let Some((_, c)) = chars.next() {
-                        match c {
-                            '"' => {
-                                closed = true;
-                                break;
-                            }
-                            '\\' => {
-                                let mut digits = String::new();
-                                while digits.len() < 3
-                                    && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit())
-                                {
-                                    digits.push(chars.next().map_or('0', |(_, d)| d));
-                                }
-                                if digits.is_empty() {
-                                    if let Some((_, escaped)) = chars.next() {
-                                        let mut buf = [0; 4];
-                                        bytes.extend_from_slice(
-                                            escaped.encode_utf8(&mut buf).as_bytes(),
-                                        );
-                                    }
-                                } else {
-                                    let value: u32 = digits.parse().unwrap_or(0);
-                                    bytes.push(u8::try_from(value).map_err(|_| ZoneError {
-                                        line: number,
-                                        message: format!("escape `\\{digits}` is not a byte"),
-                                    })?);
-                                }
-                            }
-                            c => {
-                                let mut buf = [0; 4];
-                                bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                            }
+                    for (_, c) in chars.by_ref() {
+                        if c == '"' && !escaped {
+                            closed = true;
+                            break;
                         }
+                        escaped = !escaped && c == '\\';
+                        raw.push(c);
                     }
                     if !closed {
                         return Err(ZoneError {
@@ -303,6 +279,10 @@ fn logical_lines(text: &str) -> Result<Vec<(usize, bool, Vec<Token>)>, ZoneError
                             message: "a quoted string is not closed".to_owned(),
                         });
                     }
+                    let bytes = decode_escapes(&raw, |_| Ok(())).map_err(|message| ZoneError {
+                        line: number,
+                        message,
+                    })?;
                     tokens.push(Token::Quoted(bytes));
                 }
                 c => {
@@ -439,10 +419,15 @@ fn absolute(word: &str, origin: Option<&str>) -> Result<String, String> {
         .ok_or_else(relative_error)
 }
 
-/// Decodes the RFC 1035 §5.1 escapes of a name as written: `\X` is X, `\DDD` a byte.
-fn decode_name(word: &str) -> Result<String, String> {
-    let mut bytes = Vec::with_capacity(word.len());
-    let mut chars = word.chars().peekable();
+/// Decodes RFC 1035 §5.1 escapes, in quoted strings and names alike: `\X` is X, `\DDD` the
+/// byte with decimal value DDD. `on_escape` sees each byte an escape produced, so a name
+/// can refuse an escaped dot.
+fn decode_escapes(
+    text: &str,
+    mut on_escape: impl FnMut(u8) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
     let mut buf = [0; 4];
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -460,20 +445,29 @@ fn decode_name(word: &str) -> Result<String, String> {
                     bytes.extend_from_slice(escaped.encode_utf8(&mut buf).as_bytes());
                     continue;
                 }
-                None => return Err(format!("`{word}` ends in a lone `\\`")),
+                None => return Err("it ends in a lone `\\`".to_owned()),
             }
         } else {
             digits
                 .parse::<u8>()
-                .map_err(|_| format!("escape `\\{digits}` in `{word}` is not a byte (0-255)"))?
+                .map_err(|_| format!("escape `\\{digits}` is not a byte (0-255)"))?
         };
-        if byte == b'.' {
-            return Err(format!(
-                "`{word}` has an escaped dot inside a label, which spamwhy cannot look up (its names are dot-separated text)"
-            ));
-        }
+        on_escape(byte)?;
         bytes.push(byte);
     }
+    Ok(bytes)
+}
+
+/// A name as written, its escapes decoded.
+fn decode_name(word: &str) -> Result<String, String> {
+    let bytes = decode_escapes(word, |byte| {
+        if byte == b'.' {
+            Err("an escaped dot inside a label, which spamwhy cannot look up (its names are dot-separated text)".to_owned())
+        } else {
+            Ok(())
+        }
+    })
+    .map_err(|e| format!("`{word}`: {e}"))?;
     String::from_utf8(bytes)
         .map_err(|_| format!("`{word}` is not a name spamwhy can look up: its bytes are not UTF-8"))
 }
